@@ -1,0 +1,72 @@
+#include "kite/cloud/worker.hpp"
+
+#include <cstdio>
+#include <fstream>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/send.hpp>
+#include <spdlog/spdlog.h>
+
+#include "kite/cloud/actor_host.hpp"
+#include "kite/runtime/error.hpp"
+#include "kite/runtime/node.hpp"
+
+namespace kite::cloud {
+
+namespace {
+
+bool write_ready_file(const std::string& path, const std::string& endpoint) {
+  // Write then rename, so a reader never sees half a line.
+  auto tmp = path + ".tmp";
+  {
+    std::ofstream out{tmp};
+    out << endpoint << '\n';
+    if (!out)
+      return false;
+  }
+  return std::rename(tmp.c_str(), path.c_str()) == 0;
+}
+
+} // namespace
+
+int run_worker(const worker_config& cfg, const registry& types, const std::string& ready_file) {
+  auto keys = load_node_keys(cfg.node);
+  if (!keys) {
+    spdlog::error("{}", describe(keys.error()));
+    return 1;
+  }
+  block_stop_signals();
+  caf::actor_system_config sys_cfg;
+  configure_scheduler(sys_cfg, cfg.node.threads);
+  types.install(sys_cfg);
+  caf::actor_system sys{sys_cfg};
+
+  auto settings = make_link_settings(cfg.node, std::move(*keys), types.actor_names(runs_on::cloud));
+  settings.endpoint = cfg.bind;
+  auto uplink = link::serve(sys, std::move(settings), types.messages());
+  if (!uplink) {
+    spdlog::error("{}", describe(uplink.error()));
+    return 1;
+  }
+  auto host = sys.spawn(actor_host, &types, *uplink, caf::duration{cfg.request_timeout});
+  (*uplink)->start(host);
+  spdlog::info("worker '{}' listening on {} ({} actor types, CURVE {})", cfg.node.node_id,
+               (*uplink)->endpoint(), types.actor_names(runs_on::cloud).size(),
+               cfg.node.security.curve ? "on" : "OFF");
+  if (!ready_file.empty() && !write_ready_file(ready_file, (*uplink)->endpoint())) {
+    spdlog::error("cannot write the ready file '{}'", ready_file);
+    return 1;
+  }
+  auto signal = wait_for_stop_signal();
+  spdlog::info("worker '{}' stopping on signal {}", cfg.node.node_id, signal);
+  caf::anon_send_exit(host, caf::exit_reason::user_shutdown);
+  (*uplink)->stop();
+  const auto& stats = (*uplink)->stats();
+  spdlog::info("worker '{}' stopped: {} frames in, {} out, {} frame errors, {} refused keys",
+               cfg.node.node_id, stats.frames_in.load(), stats.frames_out.load(),
+               stats.total_frame_errors(), stats.refused_keys.load());
+  return 0;
+}
+
+} // namespace kite::cloud

@@ -1,0 +1,111 @@
+// Typed configuration of every Kite node, loaded from YAML with errors that name file, line and key.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/expected.hpp>
+
+namespace kite {
+
+/// Logging settings shared by every node.
+struct log_config {
+  std::string level = "info";
+};
+
+/// Heartbeat, reconnect and frame-size settings of a ZeroMQ link.
+struct link_config {
+  std::chrono::milliseconds heartbeat_interval{200};
+  /// A peer that stays silent for this many intervals is declared down.
+  uint32_t heartbeat_misses = 5;
+  std::chrono::milliseconds reconnect_min{100};
+  std::chrono::milliseconds reconnect_max{5000};
+  uint32_t max_frame_bytes = 16u * 1024 * 1024;
+};
+
+/// CURVE settings: this node's secret key file and, on servers, the allowed client keys.
+struct security_config {
+  /// Plaintext links are for benchmarks on loopback only; nodes log a warning.
+  bool curve = true;
+  std::string secret_key_file;
+  /// Z85 public keys of the clients a server accepts.
+  std::vector<std::string> allow;
+};
+
+/// What every node has, whatever its kind.
+struct node_config {
+  std::string node_id;
+  uint32_t threads = 2;
+  log_config log;
+  link_config link;
+  security_config security;
+};
+
+/// `kite-cloud worker`: binds one ROUTER endpoint and hosts logical actors by type.
+struct worker_config {
+  node_config node;
+  std::string bind = "tcp://127.0.0.1:5555";
+  /// How long a hosted actor may take to answer one request.
+  std::chrono::milliseconds request_timeout{5000};
+};
+
+/// The worker an edge connects to.
+struct upstream_config {
+  std::string endpoint;
+  /// Z85 public key of the worker, checked by CURVE.
+  std::string server_key;
+};
+
+/// How the edge retries and bounds requests to offloaded actors.
+struct offload_config {
+  std::chrono::milliseconds retry_interval{1000};
+  uint32_t max_pending = 10000;
+};
+
+/// The synthetic sensor at the head of the edge's pipeline.
+struct source_config {
+  double rate_hz = 10;
+  uint32_t values = 16;
+  /// Samples to emit before stopping; 0 runs forever.
+  uint64_t count = 0;
+  uint64_t seed = 1;
+};
+
+/// The local stage: a moving mean over the last `window` samples.
+struct stage_config {
+  uint32_t window = 4;
+};
+
+/// The logical actor `(type, key)` each stage output is sent to.
+struct target_config {
+  std::string type = "kite.summarize";
+  std::string key;
+};
+
+/// The edge's local pipeline: source -> stage -> offload target.
+struct pipeline_config {
+  source_config source;
+  stage_config stage;
+  target_config target;
+};
+
+/// `kite-edge`: runs a local pipeline and offloads to a worker.
+struct edge_config {
+  node_config node;
+  upstream_config upstream;
+  offload_config offload;
+  pipeline_config pipeline;
+};
+
+/// Loads a worker config; the error lists every problem found, one per line.
+caf::expected<worker_config> load_worker_config(const std::string& path);
+
+/// Loads an edge config; the error lists every problem found, one per line.
+caf::expected<edge_config> load_edge_config(const std::string& path);
+
+/// Reads the `kind` of a config file ("edge" or "worker") without checking the rest.
+caf::expected<std::string> config_kind(const std::string& path);
+
+} // namespace kite

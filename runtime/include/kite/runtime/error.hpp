@@ -1,0 +1,35 @@
+// Kite's error codes and the one way to turn any caf::error into a sentence a person can act on.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <caf/error.hpp>
+
+namespace kite {
+
+/// Failures at Kite's boundaries: config, wire, keys, CLI, hosting.
+enum class errc : uint8_t {
+  config = 1,
+  wire,
+  key,
+  io,
+  unknown_type,
+  unknown_actor_type,
+  link_down,
+  overloaded,
+  usage,
+  /// The remote node answered a request with an error.
+  remote,
+};
+
+/// Returns the short name of an error code.
+const char* to_string(errc code);
+
+/// Makes a Kite error that carries a human-readable message.
+caf::error make_error(errc code, std::string message);
+
+/// Renders any error, Kite's or CAF's, as one line of text.
+std::string describe(const caf::error& err);
+
+} // namespace kite

@@ -1,0 +1,111 @@
+// ZeroMQ links between nodes: one thread per link owns its sockets and bridges them to actors.
+// Servers (workers) bind a ROUTER and authenticate clients with CURVE and a ZAP allowlist;
+// clients (edges) connect a DEALER outbound, say hello, heartbeat and reconnect with backoff.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/expected.hpp>
+#include <caf/message.hpp>
+
+#include "kite/runtime/config.hpp"
+#include "kite/runtime/keys.hpp"
+#include "kite/runtime/message_types.hpp"
+#include "kite/runtime/wire.hpp"
+
+namespace kite {
+
+/// Counters of one link, written by its thread and readable from any thread.
+struct link_stats {
+  std::atomic<uint64_t> frames_in{0};
+  std::atomic<uint64_t> frames_out{0};
+  std::atomic<uint64_t> bytes_in{0};
+  std::atomic<uint64_t> bytes_out{0};
+  std::array<std::atomic<uint64_t>, wire::frame_error_count> frame_errors{};
+  std::atomic<uint64_t> refused_keys{0};
+  /// Frames ZeroMQ would not take (peer gone or high-water mark reached).
+  std::atomic<uint64_t> send_failures{0};
+  /// Client requests held back while the link was down; the caller retries them.
+  std::atomic<uint64_t> requests_deferred{0};
+  std::atomic<uint64_t> hellos{0};
+  /// Round-trip time EWMA over heartbeats in nanoseconds; 0 until the first sample.
+  std::atomic<uint64_t> rtt_ewma_ns{0};
+
+  /// Sum of all frame errors.
+  uint64_t total_frame_errors() const;
+};
+
+/// What a link needs to know about its own node and its peer.
+struct link_settings {
+  std::string node_id;
+  /// Server: where to bind (tcp://127.0.0.1:* picks a free port). Client: where to connect.
+  std::string endpoint;
+  link_config timing;
+  bool curve = true;
+  keypair own_keys;
+  /// Server only: Z85 public keys of clients to accept.
+  std::vector<std::string> allow;
+  /// Client only: Z85 public key of the server.
+  std::string server_key;
+  /// Actor types this node hosts, announced in the hello.
+  std::vector<std::string> actor_types;
+};
+
+/// A running ZeroMQ link; shared by the actors that send through it.
+class link {
+public:
+  struct impl;
+
+  /// Binds a server link; requests go to the target given to start().
+  static caf::expected<std::shared_ptr<link>> serve(caf::actor_system& sys, link_settings settings,
+                                                    const message_types& types);
+
+  /// Creates a client link to one server; responses and up/down events go to start()'s target.
+  static caf::expected<std::shared_ptr<link>> connect(caf::actor_system& sys,
+                                                      link_settings settings,
+                                                      const message_types& types);
+
+  ~link();
+  link(const link&) = delete;
+  link& operator=(const link&) = delete;
+
+  /// Starts the link thread, delivering inbound traffic to `target`.
+  void start(caf::actor target);
+
+  /// Stops the thread and closes the sockets; later sends are dropped. Idempotent.
+  void stop();
+
+  /// Client: sends request `sequence` to logical actor (type, key). Fails if the payload's
+  /// type was never announced. While the link is down the frame is dropped and counted;
+  /// the caller keeps it pending and resends after link_up.
+  caf::error send_request(uint64_t sequence, const std::string& actor_type,
+                          const std::string& actor_key, const caf::message& payload);
+
+  /// Server: answers request `sequence` of `peer` with a one-value message.
+  void respond(uint64_t peer, uint64_t sequence, const caf::message& result);
+
+  /// Server: answers request `sequence` of `peer` with an error text.
+  void respond_error(uint64_t peer, uint64_t sequence, const std::string& text);
+
+  /// Server: the endpoint actually bound, with the port resolved.
+  const std::string& endpoint() const;
+
+  /// Client: whether the hello with the server completed and heartbeats flow.
+  bool up() const;
+
+  const link_stats& stats() const;
+
+private:
+  explicit link(std::unique_ptr<impl> self);
+
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace kite

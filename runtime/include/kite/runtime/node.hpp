@@ -1,0 +1,32 @@
+// Bootstrap of a node process: scheduler settings, keys, link settings and stop signals.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <caf/actor_system_config.hpp>
+#include <caf/expected.hpp>
+
+#include "kite/runtime/config.hpp"
+#include "kite/runtime/keys.hpp"
+#include "kite/runtime/link.hpp"
+
+namespace kite {
+
+/// Sets CAF's scheduler for an I/O-bound node: `threads` workers, the sharing policy.
+void configure_scheduler(caf::actor_system_config& cfg, uint32_t threads);
+
+/// Loads this node's keypair when CURVE is on; an empty keypair when it is off.
+caf::expected<keypair> load_node_keys(const node_config& cfg);
+
+/// Fills the link settings every link of this node shares.
+link_settings make_link_settings(const node_config& cfg, keypair keys,
+                                 std::vector<std::string> actor_types);
+
+/// Blocks SIGINT and SIGTERM in this thread and every thread started after it.
+void block_stop_signals();
+
+/// Waits for SIGINT or SIGTERM (blocked first with block_stop_signals) and returns it.
+int wait_for_stop_signal();
+
+} // namespace kite

@@ -1,0 +1,34 @@
+// The messages Kite's own actors exchange, in one place, so the system's protocol reads here.
+#pragma once
+
+#include <caf/atom.hpp>
+
+namespace kite {
+
+/// link -> host: (request_atom, peer id, sequence, actor type, actor key, payload message).
+/// host -> link answers through link::respond, not a message.
+using request_atom = caf::atom_constant<caf::atom("request")>;
+
+/// link -> offload router: (response_atom, sequence, payload message) or
+/// (response_atom, sequence, caf::error) when the remote host failed.
+using response_atom = caf::atom_constant<caf::atom("response")>;
+
+/// link -> offload router: the upstream link completed its hello (after every reconnect).
+using link_up_atom = caf::atom_constant<caf::atom("link_up")>;
+
+/// link -> offload router: the upstream went silent for the configured heartbeat window.
+using link_down_atom = caf::atom_constant<caf::atom("link_down")>;
+
+/// stage -> offload router: (offload_atom, actor type, actor key, payload message).
+using offload_atom = caf::atom_constant<caf::atom("offload")>;
+
+/// offload router's own timer for retries.
+using retry_atom = caf::atom_constant<caf::atom("retry")>;
+
+/// source's own timer for the next sample.
+using tick_atom = caf::atom_constant<caf::atom("tick")>;
+
+/// Asks an actor for its counters as a string -> uint64 map.
+using stats_atom = caf::atom_constant<caf::atom("stats")>;
+
+} // namespace kite

@@ -1,0 +1,170 @@
+#include "kite/runtime/config.hpp"
+
+#include <fstream>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "config_reader.hpp"
+#include "kite/runtime/error.hpp"
+#include "kite/runtime/keys.hpp"
+
+namespace kite {
+
+namespace {
+
+using detail::config_reader;
+using detail::join;
+
+const std::vector<std::string> log_levels{"trace", "debug", "info", "warn", "error", "off"};
+
+caf::expected<YAML::Node> parse_file(const std::string& path) {
+  std::ifstream in{path};
+  if (!in)
+    return make_error(errc::config, fmt::format("{}: cannot open the config file", path));
+  try {
+    auto root = YAML::Load(in);
+    if (!root.IsMap())
+      return make_error(errc::config,
+                        fmt::format("{}: expected a map of settings at the top level", path));
+    return root;
+  } catch (const YAML::Exception& e) {
+    return make_error(errc::config, fmt::format("{}:{}:{}: YAML syntax error: {}", path,
+                                                e.mark.line + 1, e.mark.column + 1, e.msg));
+  }
+}
+
+void read_key(config_reader& r, const YAML::Node& map, const std::string& path, const char* key,
+              std::string& out, bool required) {
+  r.read(map, path, key, out, required);
+  if (!out.empty() && !is_z85_key(out))
+    r.fail(map[key], join(path, key), "expected a 40-character Z85 public key from `kite keygen`");
+}
+
+void read_node(config_reader& r, const YAML::Node& root, std::vector<std::string> extra_keys,
+               const std::string& expected_kind, node_config& out) {
+  std::vector<std::string> keys{"kind", "node_id", "threads", "log", "link", "security"};
+  keys.insert(keys.end(), extra_keys.begin(), extra_keys.end());
+  r.only_keys(root, "", keys);
+  std::string kind;
+  r.read_choice(root, "", "kind", kind, {"edge", "worker"});
+  if (!root["kind"].IsDefined())
+    r.fail(root, "kind", fmt::format("is required and missing; expected 'kind: {}'", expected_kind));
+  else if (!kind.empty() && kind != expected_kind)
+    r.fail(root["kind"], "kind",
+           fmt::format("this is a '{}' config, but a '{}' config was expected", kind,
+                       expected_kind));
+  r.read(root, "", "node_id", out.node_id, true);
+  r.read(root, "", "threads", out.threads, 1, 256);
+
+  auto log = r.section(root, "", "log");
+  r.only_keys(log, "log", {"level"});
+  r.read_choice(log, "log", "level", out.log.level, log_levels);
+
+  auto link = r.section(root, "", "link");
+  r.only_keys(link, "link",
+              {"heartbeat_interval", "heartbeat_misses", "reconnect_min", "reconnect_max",
+               "max_frame_bytes"});
+  r.read(link, "link", "heartbeat_interval", out.link.heartbeat_interval);
+  r.read(link, "link", "heartbeat_misses", out.link.heartbeat_misses, 2, 1000);
+  r.read(link, "link", "reconnect_min", out.link.reconnect_min);
+  r.read(link, "link", "reconnect_max", out.link.reconnect_max);
+  r.read(link, "link", "max_frame_bytes", out.link.max_frame_bytes, 1024, 256u * 1024 * 1024);
+  if (out.link.heartbeat_interval.count() < 10)
+    r.fail(link["heartbeat_interval"], "link.heartbeat_interval", "must be at least 10ms");
+  if (out.link.reconnect_max < out.link.reconnect_min)
+    r.fail(link["reconnect_max"], "link.reconnect_max", "must not be less than reconnect_min");
+
+  auto security = r.section(root, "", "security");
+  r.only_keys(security, "security", {"curve", "secret_key_file", "allow"});
+  r.read(security, "security", "curve", out.security.curve);
+  r.read(security, "security", "secret_key_file", out.security.secret_key_file);
+  if (out.security.curve && out.security.secret_key_file.empty())
+    r.fail(security.IsDefined() ? security : root, "security.secret_key_file",
+           "is required while security.curve is true (make one with `kite keygen`)");
+  r.read(security, "security", "allow", out.security.allow);
+  for (size_t i = 0; i < out.security.allow.size(); ++i)
+    if (!is_z85_key(out.security.allow[i]))
+      r.fail(security["allow"][i], fmt::format("security.allow[{}]", i),
+             "expected a 40-character Z85 public key from `kite keygen`");
+}
+
+template <class Config>
+caf::expected<Config> finish(const config_reader& r, Config cfg) {
+  if (r.problems().empty())
+    return cfg;
+  return make_error(errc::config, fmt::format("{}", fmt::join(r.problems(), "\n")));
+}
+
+} // namespace
+
+caf::expected<worker_config> load_worker_config(const std::string& path) {
+  auto root = parse_file(path);
+  if (!root)
+    return root.error();
+  config_reader r{path};
+  worker_config cfg;
+  read_node(r, *root, {"bind", "request_timeout"}, "worker", cfg.node);
+  r.read(*root, "", "bind", cfg.bind);
+  r.read(*root, "", "request_timeout", cfg.request_timeout);
+  if (cfg.bind.rfind("tcp://", 0) != 0 && cfg.bind.rfind("ipc://", 0) != 0)
+    r.fail((*root)["bind"], "bind", "expected an endpoint such as tcp://0.0.0.0:5555");
+  if (cfg.node.security.curve && cfg.node.security.allow.empty())
+    r.fail(*root, "security.allow",
+           "is empty: with CURVE on, a worker must list the public keys it accepts");
+  return finish(r, std::move(cfg));
+}
+
+caf::expected<edge_config> load_edge_config(const std::string& path) {
+  auto root = parse_file(path);
+  if (!root)
+    return root.error();
+  config_reader r{path};
+  edge_config cfg;
+  read_node(r, *root, {"upstream", "offload", "pipeline"}, "edge", cfg.node);
+
+  auto upstream = r.section(*root, "", "upstream");
+  r.only_keys(upstream, "upstream", {"endpoint", "server_key"});
+  if (!upstream.IsDefined())
+    r.fail(*root, "upstream", "is required and missing (the worker to connect to)");
+  r.read(upstream, "upstream", "endpoint", cfg.upstream.endpoint, upstream.IsDefined());
+  read_key(r, upstream, "upstream", "server_key", cfg.upstream.server_key,
+           upstream.IsDefined() && cfg.node.security.curve);
+
+  auto offload = r.section(*root, "", "offload");
+  r.only_keys(offload, "offload", {"retry_interval", "max_pending"});
+  r.read(offload, "offload", "retry_interval", cfg.offload.retry_interval);
+  r.read(offload, "offload", "max_pending", cfg.offload.max_pending, 1, 10'000'000);
+
+  auto pipeline = r.section(*root, "", "pipeline");
+  r.only_keys(pipeline, "pipeline", {"source", "stage", "target"});
+  auto source = r.section(pipeline, "pipeline", "source");
+  r.only_keys(source, "pipeline.source", {"rate_hz", "values", "count", "seed"});
+  r.read(source, "pipeline.source", "rate_hz", cfg.pipeline.source.rate_hz, 0.001, 1'000'000);
+  r.read(source, "pipeline.source", "values", cfg.pipeline.source.values, 1, 1'000'000);
+  r.read(source, "pipeline.source", "count", cfg.pipeline.source.count);
+  r.read(source, "pipeline.source", "seed", cfg.pipeline.source.seed);
+  auto stage = r.section(pipeline, "pipeline", "stage");
+  r.only_keys(stage, "pipeline.stage", {"window"});
+  r.read(stage, "pipeline.stage", "window", cfg.pipeline.stage.window, 1, 1'000'000);
+  auto target = r.section(pipeline, "pipeline", "target");
+  r.only_keys(target, "pipeline.target", {"type", "key"});
+  r.read(target, "pipeline.target", "type", cfg.pipeline.target.type);
+  r.read(target, "pipeline.target", "key", cfg.pipeline.target.key);
+  if (cfg.pipeline.target.key.empty())
+    cfg.pipeline.target.key = cfg.node.node_id;
+  return finish(r, std::move(cfg));
+}
+
+caf::expected<std::string> config_kind(const std::string& path) {
+  auto root = parse_file(path);
+  if (!root)
+    return root.error();
+  auto kind = (*root)["kind"];
+  if (!kind.IsDefined() || !kind.IsScalar())
+    return make_error(errc::config,
+                      fmt::format("{}: key 'kind': is required; expected 'edge' or 'worker'", path));
+  return kind.Scalar();
+}
+
+} // namespace kite

@@ -1,0 +1,753 @@
+// The only unit that includes <zmq.hpp>: every socket here is owned by the link's one thread.
+#include "kite/runtime/link.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <caf/send.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <zmq.hpp>
+#include <zmq_addon.hpp>
+
+#include "kite/runtime/error.hpp"
+#include "kite/runtime/protocol.hpp"
+#include "outbox.hpp"
+
+namespace kite {
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+constexpr const char* zap_endpoint = "inproc://zeromq.zap.01";
+constexpr const char* zap_domain = "kite";
+/// Frames read per wakeup before timers and the outbox get a turn.
+constexpr int max_reads_per_poll = 256;
+
+uint64_t now_ns() {
+  return static_cast<uint64_t>(
+    std::chrono::duration_cast<std::chrono::nanoseconds>(clock_type::now().time_since_epoch())
+      .count());
+}
+
+std::vector<char> error_payload(const std::string& text) {
+  return {text.begin(), text.end()};
+}
+
+/// Maps a peer's hello list of message types onto this node's indexes (-1: unknown here).
+std::vector<int> map_types(const std::vector<std::string>& remote, const message_types& local) {
+  std::vector<int> out;
+  out.reserve(remote.size());
+  for (const auto& name : remote)
+    out.push_back(local.find(name));
+  return out;
+}
+
+/// What the peer's payload_type names, for error messages.
+std::string remote_type_name(const std::vector<std::string>& names, uint16_t index) {
+  return index < names.size() ? names[index] : fmt::format("#{}", index);
+}
+
+} // namespace
+
+uint64_t link_stats::total_frame_errors() const {
+  uint64_t sum = 0;
+  for (const auto& counter : frame_errors)
+    sum += counter.load(std::memory_order_relaxed);
+  return sum;
+}
+
+struct link::impl {
+  /// A client as the server knows it after its hello.
+  struct peer {
+    uint64_t id = 0;
+    std::string routing_id;
+    std::string node_id;
+    std::string key_fingerprint;
+    std::vector<std::string> message_types;
+    std::vector<int> type_map;
+    clock_type::time_point last_seen;
+    uint64_t rtt_ewma_ns = 0;
+  };
+
+  impl(caf::actor_system& sys, link_settings cfg, const message_types& types, bool server)
+    : sys(sys), settings(std::move(cfg)), types(types), is_server(server), context(1) {
+  }
+
+  caf::actor_system& sys;
+  link_settings settings;
+  const message_types& types;
+  const bool is_server;
+  std::string bound_endpoint;
+
+  zmq::context_t context;
+  zmq::socket_t socket;
+  zmq::socket_t zap;
+  zmq::socket_t monitor;
+  detail::outbox out;
+  std::thread thread;
+  std::atomic<bool> running{false};
+  std::mutex lifecycle;
+  caf::actor target;
+  link_stats stats;
+
+  // Server state, owned by the link thread.
+  std::unordered_set<std::string> allowed_keys; // raw 32-byte keys
+  std::unordered_map<std::string, peer> peers_by_routing_id;
+  std::unordered_map<uint64_t, std::string> routing_ids;
+  uint64_t next_peer_id = 1;
+
+  // Client state, owned by the link thread except `up`.
+  std::atomic<bool> up{false};
+  std::vector<std::string> server_types;
+  std::vector<int> server_type_map;
+  clock_type::time_point last_heard;
+  uint64_t server_rtt_ns = 0;
+
+  std::vector<char> hello_payload;
+  clock_type::time_point next_tick;
+
+  // -- setup ----------------------------------------------------------------
+
+  caf::error setup_common(zmq::socket_type type) {
+    socket = zmq::socket_t{context, type};
+    socket.set(zmq::sockopt::linger, 0);
+    socket.set(zmq::sockopt::reconnect_ivl, static_cast<int>(settings.timing.reconnect_min.count()));
+    socket.set(zmq::sockopt::reconnect_ivl_max,
+               static_cast<int>(settings.timing.reconnect_max.count()));
+    // Frames far above the limit are cut off by ZeroMQ itself, before they fill memory; those
+    // just above it are read and counted as oversized.
+    socket.set(zmq::sockopt::maxmsgsize,
+               static_cast<int64_t>(settings.timing.max_frame_bytes * 2ull + wire::max_header_size));
+    wire::hello h;
+    h.node_id = settings.node_id;
+    h.message_types = types.names();
+    h.actor_types = settings.actor_types;
+    hello_payload = wire::encode_hello(h);
+    return caf::none;
+  }
+
+  caf::error setup_server() {
+    try {
+      setup_common(zmq::socket_type::router);
+      socket.set(zmq::sockopt::router_mandatory, 1);
+      if (settings.curve) {
+        for (const auto& key : settings.allow) {
+          std::string raw(32, '\0');
+          if (zmq_z85_decode(reinterpret_cast<uint8_t*>(raw.data()), key.c_str()) == nullptr)
+            return make_error(errc::key, fmt::format("allowlist entry '{}' is not a Z85 key", key));
+          allowed_keys.insert(raw);
+        }
+        zap = zmq::socket_t{context, zmq::socket_type::rep};
+        zap.set(zmq::sockopt::linger, 0);
+        zap.bind(zap_endpoint);
+        socket.set(zmq::sockopt::curve_server, 1);
+        socket.set(zmq::sockopt::curve_secretkey, settings.own_keys.secret_key);
+        socket.set(zmq::sockopt::zap_domain, zap_domain);
+      }
+      socket.bind(settings.endpoint);
+      bound_endpoint = socket.get(zmq::sockopt::last_endpoint);
+    } catch (const zmq::error_t& e) {
+      return make_error(errc::io,
+                        fmt::format("cannot bind '{}': {}", settings.endpoint, e.what()));
+    }
+    return caf::none;
+  }
+
+  caf::error setup_client() {
+    try {
+      setup_common(zmq::socket_type::dealer);
+      // Never queue frames for a connection that is not up: the caller retries them instead.
+      socket.set(zmq::sockopt::immediate, 1);
+      if (settings.curve) {
+        socket.set(zmq::sockopt::curve_serverkey, settings.server_key);
+        socket.set(zmq::sockopt::curve_publickey, settings.own_keys.public_key);
+        socket.set(zmq::sockopt::curve_secretkey, settings.own_keys.secret_key);
+      }
+      auto monitor_endpoint = fmt::format("inproc://kite.monitor.{}", static_cast<void*>(this));
+      if (zmq_socket_monitor(socket.handle(), monitor_endpoint.c_str(),
+                             ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL
+                               | ZMQ_EVENT_DISCONNECTED)
+          != 0)
+        throw zmq::error_t{};
+      monitor = zmq::socket_t{context, zmq::socket_type::pair};
+      monitor.connect(monitor_endpoint);
+      socket.connect(settings.endpoint);
+      bound_endpoint = settings.endpoint;
+    } catch (const zmq::error_t& e) {
+      return make_error(errc::io,
+                        fmt::format("cannot connect to '{}': {}", settings.endpoint, e.what()));
+    }
+    return caf::none;
+  }
+
+  // -- sending --------------------------------------------------------------
+
+  bool send_parts(const std::string* routing_id, const std::vector<char>& header,
+                  const std::vector<char>& payload) {
+    try {
+      if (routing_id != nullptr
+          && !socket.send(zmq::buffer(*routing_id), zmq::send_flags::sndmore | zmq::send_flags::dontwait))
+        return send_failed();
+      if (!socket.send(zmq::buffer(header), zmq::send_flags::sndmore | zmq::send_flags::dontwait))
+        return send_failed();
+      if (!socket.send(zmq::buffer(payload), zmq::send_flags::dontwait))
+        return send_failed();
+    } catch (const zmq::error_t& e) {
+      // EHOSTUNREACH: the peer's connection is gone (router_mandatory).
+      spdlog::debug("link {}: send failed: {}", settings.node_id, e.what());
+      return send_failed();
+    }
+    stats.frames_out.fetch_add(1, std::memory_order_relaxed);
+    stats.bytes_out.fetch_add(header.size() + payload.size(), std::memory_order_relaxed);
+    return true;
+  }
+
+  bool send_failed() {
+    stats.send_failures.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
+
+  void send_control(const std::string* routing_id, wire::kind kind, uint64_t sequence,
+                    uint64_t correlation, std::vector<char> payload = {}) {
+    wire::header hdr;
+    hdr.type = kind;
+    hdr.sequence = sequence;
+    hdr.correlation = correlation;
+    std::vector<char> header;
+    wire::encode(hdr, header);
+    send_parts(routing_id, header, payload);
+  }
+
+  void send_reject(const std::string* routing_id, uint64_t sequence, wire::frame_error reason,
+                   const std::string& text) {
+    send_control(routing_id, wire::kind::reject, sequence, static_cast<uint64_t>(reason),
+                 error_payload(text));
+  }
+
+  void flush_outbox() {
+    std::vector<detail::outgoing_frame> frames;
+    out.drain(frames);
+    for (auto& frame : frames) {
+      if (is_server) {
+        auto i = routing_ids.find(frame.peer);
+        if (i == routing_ids.end()) {
+          send_failed(); // the peer left before its answer was ready; it will retry
+          continue;
+        }
+        send_parts(&i->second, frame.header, frame.payload);
+      } else if (!up.load(std::memory_order_relaxed)) {
+        stats.requests_deferred.fetch_add(1, std::memory_order_relaxed);
+      } else {
+        send_parts(nullptr, frame.header, frame.payload);
+      }
+    }
+  }
+
+  // -- receiving ------------------------------------------------------------
+
+  void count(wire::frame_error reason) {
+    auto& counter = stats.frame_errors[static_cast<size_t>(reason)];
+    auto seen = counter.fetch_add(1, std::memory_order_relaxed) + 1;
+    // Log the first few of each reason and then every power of two, so a flood stays quiet.
+    if (seen <= 4 || (seen & (seen - 1)) == 0)
+      spdlog::warn("link {}: rejected frame ({}), {} so far", settings.node_id,
+                   wire::to_string(reason), seen);
+  }
+
+  /// Reads one multipart message; returns false when nothing was waiting.
+  bool read_one() {
+    std::array<zmq::message_t, 3> parts;
+    size_t received = 0;
+    size_t expected = is_server ? 3 : 2;
+    bool more = true;
+    while (more) {
+      zmq::message_t part;
+      auto result = socket.recv(part, received == 0 ? zmq::recv_flags::dontwait
+                                                    : zmq::recv_flags::none);
+      if (!result)
+        return received != 0;
+      more = part.more();
+      if (received < parts.size())
+        parts[received] = std::move(part);
+      ++received;
+    }
+    stats.frames_in.fetch_add(1, std::memory_order_relaxed);
+    size_t bytes = 0;
+    for (size_t i = 0; i < std::min(received, parts.size()); ++i)
+      bytes += parts[i].size();
+    stats.bytes_in.fetch_add(bytes, std::memory_order_relaxed);
+    if (received != expected) {
+      count(wire::frame_error::bad_parts);
+      return true;
+    }
+    if (is_server)
+      on_server_frame(parts[0], parts[1], parts[2]);
+    else
+      on_client_frame(parts[0], parts[1]);
+    return true;
+  }
+
+  bool decode_header(const zmq::message_t& part, wire::header& hdr) {
+    wire::frame_error reason{};
+    if (!wire::decode(part.data<char>(), part.size(), hdr, reason)) {
+      count(reason);
+      return false;
+    }
+    return true;
+  }
+
+  void on_server_frame(const zmq::message_t& rid, const zmq::message_t& head,
+                       const zmq::message_t& payload) {
+    std::string routing_id{rid.data<char>(), rid.size()};
+    wire::header hdr;
+    if (!decode_header(head, hdr)) {
+      send_reject(&routing_id, 0, wire::frame_error::bad_magic, "malformed header");
+      return;
+    }
+    if (payload.size() > settings.timing.max_frame_bytes) {
+      count(wire::frame_error::oversized);
+      if (hdr.type == wire::kind::request)
+        send_error(routing_id, hdr.sequence,
+                   fmt::format("payload of {} bytes exceeds the limit of {}", payload.size(),
+                               settings.timing.max_frame_bytes));
+      return;
+    }
+    if (hdr.type == wire::kind::hello) {
+      on_hello(routing_id, head, payload, hdr.sequence);
+      return;
+    }
+    auto i = peers_by_routing_id.find(routing_id);
+    if (i == peers_by_routing_id.end()) {
+      count(wire::frame_error::no_hello);
+      send_reject(&routing_id, hdr.sequence, wire::frame_error::no_hello, "hello required");
+      return;
+    }
+    auto& p = i->second;
+    p.last_seen = clock_type::now();
+    switch (hdr.type) {
+      case wire::kind::heartbeat:
+        send_control(&routing_id, wire::kind::heartbeat_ack, hdr.sequence, hdr.correlation);
+        return;
+      case wire::kind::heartbeat_ack:
+        update_rtt(p.rtt_ewma_ns, hdr.correlation);
+        return;
+      case wire::kind::request:
+        on_request(p, hdr, payload);
+        return;
+      default:
+        count(wire::frame_error::bad_kind);
+        send_reject(&routing_id, hdr.sequence, wire::frame_error::bad_kind,
+                    "a worker accepts hello, heartbeat and request frames only");
+        return;
+    }
+  }
+
+  void on_hello(const std::string& routing_id, const zmq::message_t& head,
+                const zmq::message_t& payload, uint64_t sequence) {
+    wire::hello h;
+    if (!wire::decode_hello(payload.data<char>(), payload.size(), h)) {
+      count(wire::frame_error::bad_payload);
+      send_reject(&routing_id, sequence, wire::frame_error::bad_payload, "malformed hello");
+      return;
+    }
+    stats.hellos.fetch_add(1, std::memory_order_relaxed);
+    auto& p = peers_by_routing_id[routing_id];
+    if (p.id == 0) {
+      p.id = next_peer_id++;
+      p.routing_id = routing_id;
+      routing_ids[p.id] = routing_id;
+    }
+    p.node_id = h.node_id;
+    if (settings.curve)
+      p.key_fingerprint = user_id_of(head);
+    p.type_map = map_types(h.message_types, types);
+    p.message_types = std::move(h.message_types);
+    p.last_seen = clock_type::now();
+    spdlog::info("link {}: peer '{}' joined{}", settings.node_id, p.node_id,
+                 p.key_fingerprint.empty() ? "" : " with key " + p.key_fingerprint);
+    send_control(&routing_id, wire::kind::hello_ack, sequence, 0, hello_payload);
+  }
+
+  /// The ZAP handler's user id for the connection a frame came on: the key's fingerprint.
+  static std::string user_id_of(const zmq::message_t& part) {
+    const char* value = zmq_msg_gets(part.handle(), "User-Id");
+    return value != nullptr ? value : "";
+  }
+
+  void send_error(const std::string& routing_id, uint64_t sequence, const std::string& text) {
+    wire::header hdr;
+    hdr.type = wire::kind::response;
+    hdr.flags = wire::flag_error;
+    hdr.sequence = sequence;
+    std::vector<char> header;
+    wire::encode(hdr, header);
+    send_parts(&routing_id, header, error_payload(text));
+  }
+
+  void on_request(peer& p, const wire::header& hdr, const zmq::message_t& payload) {
+    int local = hdr.payload_type < p.type_map.size() ? p.type_map[hdr.payload_type] : -1;
+    if (local < 0) {
+      count(wire::frame_error::unknown_type);
+      send_error(p.routing_id, hdr.sequence,
+                 fmt::format("worker '{}' does not know message type '{}'", settings.node_id,
+                             remote_type_name(p.message_types, hdr.payload_type)));
+      return;
+    }
+    caf::message msg;
+    if (!types.decode(static_cast<uint16_t>(local), payload.data<char>(), payload.size(), msg)) {
+      count(wire::frame_error::bad_payload);
+      send_error(p.routing_id, hdr.sequence,
+                 fmt::format("malformed payload of type '{}'",
+                             remote_type_name(p.message_types, hdr.payload_type)));
+      return;
+    }
+    caf::anon_send(target, request_atom::value, p.id, hdr.sequence, hdr.actor_type,
+                   hdr.actor_key, std::move(msg));
+  }
+
+  void on_client_frame(const zmq::message_t& head, const zmq::message_t& payload) {
+    wire::header hdr;
+    if (!decode_header(head, hdr))
+      return;
+    if (payload.size() > settings.timing.max_frame_bytes) {
+      count(wire::frame_error::oversized);
+      return;
+    }
+    last_heard = clock_type::now();
+    switch (hdr.type) {
+      case wire::kind::hello_ack:
+        on_hello_ack(payload);
+        return;
+      case wire::kind::heartbeat:
+        send_control(nullptr, wire::kind::heartbeat_ack, hdr.sequence, hdr.correlation);
+        return;
+      case wire::kind::heartbeat_ack:
+        update_rtt(server_rtt_ns, hdr.correlation);
+        stats.rtt_ewma_ns.store(server_rtt_ns, std::memory_order_relaxed);
+        return;
+      case wire::kind::response:
+        on_response(hdr, payload);
+        return;
+      case wire::kind::reject:
+        on_reject(hdr, payload);
+        return;
+      default:
+        count(wire::frame_error::bad_kind);
+        return;
+    }
+  }
+
+  void on_hello_ack(const zmq::message_t& payload) {
+    wire::hello h;
+    if (!wire::decode_hello(payload.data<char>(), payload.size(), h)) {
+      count(wire::frame_error::bad_payload);
+      return;
+    }
+    stats.hellos.fetch_add(1, std::memory_order_relaxed);
+    server_type_map = map_types(h.message_types, types);
+    server_types = std::move(h.message_types);
+    if (!up.exchange(true)) {
+      spdlog::info("link {}: connected to '{}' at {}", settings.node_id, h.node_id,
+                   settings.endpoint);
+      caf::anon_send(target, link_up_atom::value);
+    }
+  }
+
+  void on_response(const wire::header& hdr, const zmq::message_t& payload) {
+    if ((hdr.flags & wire::flag_error) != 0) {
+      std::string text{payload.data<char>(), payload.size()};
+      caf::anon_send(target, response_atom::value, hdr.sequence,
+                     make_error(errc::remote, std::move(text)));
+      return;
+    }
+    int local = hdr.payload_type < server_type_map.size() ? server_type_map[hdr.payload_type] : -1;
+    if (local < 0) {
+      count(wire::frame_error::unknown_type);
+      caf::anon_send(target, response_atom::value, hdr.sequence,
+                     make_error(errc::unknown_type,
+                                fmt::format("answer of unknown message type '{}'",
+                                            remote_type_name(server_types, hdr.payload_type))));
+      return;
+    }
+    caf::message msg;
+    if (!types.decode(static_cast<uint16_t>(local), payload.data<char>(), payload.size(), msg)) {
+      count(wire::frame_error::bad_payload);
+      caf::anon_send(target, response_atom::value, hdr.sequence,
+                     make_error(errc::wire, fmt::format("malformed answer of type '{}'",
+                                                        server_types[hdr.payload_type])));
+      return;
+    }
+    caf::anon_send(target, response_atom::value, hdr.sequence, std::move(msg));
+  }
+
+  void on_reject(const wire::header& hdr, const zmq::message_t& payload) {
+    std::string text{payload.data<char>(), payload.size()};
+    if (hdr.correlation == static_cast<uint64_t>(wire::frame_error::no_hello)) {
+      // The server restarted and forgot us: say hello again; pending requests follow link_up.
+      mark_down("the worker asked for a new hello");
+      send_control(nullptr, wire::kind::hello, 0, 0, hello_payload);
+      return;
+    }
+    spdlog::warn("link {}: worker rejected frame {}: {}", settings.node_id, hdr.sequence, text);
+  }
+
+  void mark_down(const char* why) {
+    if (up.exchange(false)) {
+      spdlog::warn("link {}: link to {} down: {}", settings.node_id, settings.endpoint, why);
+      caf::anon_send(target, link_down_atom::value);
+    }
+  }
+
+  void update_rtt(uint64_t& ewma, uint64_t sent_ns) {
+    auto now = now_ns();
+    if (sent_ns == 0 || sent_ns > now)
+      return;
+    auto sample = now - sent_ns;
+    // EWMA with weight 1/5: smooth enough to ignore one slow beat, quick to follow a change.
+    ewma = ewma == 0 ? sample : (ewma * 4 + sample) / 5;
+  }
+
+  void on_zap() {
+    std::vector<zmq::message_t> request;
+    if (!zmq::recv_multipart(zap, std::back_inserter(request), zmq::recv_flags::dontwait))
+      return;
+    // ZAP 1.0: version, request id, domain, address, identity, mechanism, credentials...
+    if (request.size() < 6)
+      return;
+    auto version = request[0].to_string();
+    auto request_id = request[1].to_string();
+    auto address = request[3].to_string();
+    auto mechanism = request[5].to_string();
+    bool allowed = false;
+    std::string fp = "none";
+    std::string user_id;
+    if (mechanism == "CURVE" && request.size() >= 7 && request[6].size() == 32) {
+      std::string raw = request[6].to_string();
+      fp = fingerprint_raw(reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
+      allowed = allowed_keys.count(raw) > 0;
+      user_id = fp;
+    }
+    if (!allowed) {
+      stats.refused_keys.fetch_add(1, std::memory_order_relaxed);
+      spdlog::warn("link {}: refused client key {} from {} (not on the allowlist)",
+                   settings.node_id, fp, address);
+    }
+    std::string status = allowed ? "200" : "400";
+    std::string status_text = allowed ? "OK" : "key not allowed";
+    std::array<zmq::const_buffer, 6> reply{zmq::buffer(version),     zmq::buffer(request_id),
+                                           zmq::buffer(status),      zmq::buffer(status_text),
+                                           zmq::buffer(user_id),     zmq::const_buffer{}};
+    zmq::send_multipart(zap, reply);
+  }
+
+  void on_monitor() {
+    std::vector<zmq::message_t> event;
+    if (!zmq::recv_multipart(monitor, std::back_inserter(event), zmq::recv_flags::dontwait)
+        || event.empty() || event[0].size() < 6)
+      return;
+    uint16_t id = 0;
+    uint32_t value = 0;
+    std::memcpy(&id, event[0].data(), sizeof(id));
+    std::memcpy(&value, event[0].data<char>() + sizeof(id), sizeof(value));
+    if (id == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
+      spdlog::error("link {}: worker at {} refused this node's key (status {}); add its public "
+                    "key to the worker's security.allow",
+                    settings.node_id, settings.endpoint, value);
+    else if (id == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL)
+      spdlog::error("link {}: handshake with {} failed: check upstream.server_key and "
+                    "security.curve on both sides",
+                    settings.node_id, settings.endpoint);
+    else if (id == ZMQ_EVENT_DISCONNECTED)
+      mark_down("connection closed");
+  }
+
+  // -- timers ---------------------------------------------------------------
+
+  void tick() {
+    auto now = clock_type::now();
+    auto window = settings.timing.heartbeat_interval * settings.timing.heartbeat_misses;
+    if (is_server) {
+      for (auto i = peers_by_routing_id.begin(); i != peers_by_routing_id.end();) {
+        if (now - i->second.last_seen > window) {
+          spdlog::info("link {}: peer '{}' silent for {} ms, forgetting it", settings.node_id,
+                       i->second.node_id, window.count());
+          routing_ids.erase(i->second.id);
+          i = peers_by_routing_id.erase(i);
+          continue;
+        }
+        send_control(&i->second.routing_id, wire::kind::heartbeat, 0, now_ns());
+        ++i;
+      }
+      return;
+    }
+    if (up && now - last_heard > window)
+      mark_down("no heartbeat answered in time");
+    if (up)
+      send_control(nullptr, wire::kind::heartbeat, 0, now_ns());
+    else
+      send_control(nullptr, wire::kind::hello, 0, 0, hello_payload);
+  }
+
+  // -- the thread -----------------------------------------------------------
+
+  void run() {
+    std::vector<zmq::pollitem_t> items;
+    items.push_back({socket.handle(), 0, ZMQ_POLLIN, 0});
+    items.push_back({nullptr, out.fd(), ZMQ_POLLIN, 0});
+    if (zap)
+      items.push_back({zap.handle(), 0, ZMQ_POLLIN, 0});
+    if (monitor)
+      items.push_back({monitor.handle(), 0, ZMQ_POLLIN, 0});
+    next_tick = clock_type::now();
+    last_heard = clock_type::now();
+    while (running.load(std::memory_order_relaxed)) {
+      auto now = clock_type::now();
+      if (now >= next_tick) {
+        tick();
+        next_tick = now + settings.timing.heartbeat_interval;
+      }
+      auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_tick - now);
+      try {
+        zmq::poll(items.data(), items.size(), std::max(wait, std::chrono::milliseconds{0}));
+        if (items[1].revents & ZMQ_POLLIN)
+          flush_outbox();
+        if (items[0].revents & ZMQ_POLLIN)
+          for (int i = 0; i < max_reads_per_poll && read_one(); ++i)
+            ;
+        for (size_t i = 2; i < items.size(); ++i) {
+          if ((items[i].revents & ZMQ_POLLIN) == 0)
+            continue;
+          if (zap && items[i].socket == zap.handle())
+            on_zap();
+          else
+            on_monitor();
+        }
+      } catch (const zmq::error_t& e) {
+        if (e.num() == ETERM)
+          break;
+        spdlog::error("link {}: {}", settings.node_id, e.what());
+      }
+    }
+  }
+
+  void push(uint64_t peer, const wire::header& hdr, std::vector<char> payload) {
+    detail::outgoing_frame frame;
+    frame.peer = peer;
+    wire::encode(hdr, frame.header);
+    frame.payload = std::move(payload);
+    out.push(std::move(frame));
+  }
+};
+
+link::link(std::unique_ptr<impl> self) : impl_(std::move(self)) {
+}
+
+link::~link() {
+  stop();
+}
+
+caf::expected<std::shared_ptr<link>> link::serve(caf::actor_system& sys, link_settings settings,
+                                                 const message_types& types) {
+  auto self = std::make_unique<impl>(sys, std::move(settings), types, true);
+  if (auto err = self->setup_server())
+    return err;
+  return std::shared_ptr<link>{new link(std::move(self))};
+}
+
+caf::expected<std::shared_ptr<link>> link::connect(caf::actor_system& sys,
+                                                   link_settings settings,
+                                                   const message_types& types) {
+  if (settings.curve && !is_z85_key(settings.server_key))
+    return make_error(errc::key, "the server's public key is not a 40-character Z85 key");
+  auto self = std::make_unique<impl>(sys, std::move(settings), types, false);
+  if (auto err = self->setup_client())
+    return err;
+  return std::shared_ptr<link>{new link(std::move(self))};
+}
+
+void link::start(caf::actor target) {
+  std::lock_guard<std::mutex> guard{impl_->lifecycle};
+  if (impl_->running)
+    return;
+  impl_->target = std::move(target);
+  impl_->running = true;
+  impl_->thread = std::thread{[this] { impl_->run(); }};
+}
+
+void link::stop() {
+  std::lock_guard<std::mutex> guard{impl_->lifecycle};
+  if (!impl_->running)
+    return;
+  impl_->running = false;
+  impl_->out.wake();
+  impl_->thread.join();
+  impl_->target = nullptr;
+}
+
+caf::error link::send_request(uint64_t sequence, const std::string& actor_type,
+                              const std::string& actor_key, const caf::message& payload) {
+  if (actor_type.size() > wire::max_actor_type_size || actor_key.size() > wire::max_actor_key_size)
+    return make_error(errc::wire,
+                      fmt::format("actor type '{}' or key '{}' is longer than the wire allows "
+                                  "({} and {} bytes)",
+                                  actor_type, actor_key, wire::max_actor_type_size,
+                                  wire::max_actor_key_size));
+  std::vector<char> bytes;
+  auto index = impl_->types.encode(payload, bytes);
+  if (!index)
+    return index.error();
+  if (bytes.size() > impl_->settings.timing.max_frame_bytes)
+    return make_error(errc::wire, fmt::format("payload of {} bytes exceeds link.max_frame_bytes {}",
+                                              bytes.size(),
+                                              impl_->settings.timing.max_frame_bytes));
+  wire::header hdr;
+  hdr.type = wire::kind::request;
+  hdr.payload_type = *index;
+  hdr.sequence = sequence;
+  hdr.actor_type = actor_type;
+  hdr.actor_key = actor_key;
+  impl_->push(0, hdr, std::move(bytes));
+  return caf::none;
+}
+
+void link::respond(uint64_t peer, uint64_t sequence, const caf::message& result) {
+  std::vector<char> bytes;
+  auto index = impl_->types.encode(result, bytes);
+  if (!index) {
+    respond_error(peer, sequence, describe(index.error()));
+    return;
+  }
+  wire::header hdr;
+  hdr.type = wire::kind::response;
+  hdr.payload_type = *index;
+  hdr.sequence = sequence;
+  impl_->push(peer, hdr, std::move(bytes));
+}
+
+void link::respond_error(uint64_t peer, uint64_t sequence, const std::string& text) {
+  wire::header hdr;
+  hdr.type = wire::kind::response;
+  hdr.flags = wire::flag_error;
+  hdr.sequence = sequence;
+  impl_->push(peer, hdr, error_payload(text));
+}
+
+const std::string& link::endpoint() const {
+  return impl_->bound_endpoint;
+}
+
+bool link::up() const {
+  return impl_->up.load();
+}
+
+const link_stats& link::stats() const {
+  return impl_->stats;
+}
+
+} // namespace kite

@@ -1,0 +1,61 @@
+#include "kite/runtime/node.hpp"
+
+#include <csignal>
+
+#include <caf/atom.hpp>
+#include <spdlog/spdlog.h>
+
+namespace kite {
+
+namespace {
+
+sigset_t stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  return set;
+}
+
+} // namespace
+
+void configure_scheduler(caf::actor_system_config& cfg, uint32_t threads) {
+  cfg.set("scheduler.max-threads", static_cast<size_t>(threads));
+  // Work stealing doubled round trips and burned an idle core in measurements; see CAF notes.
+  cfg.set("scheduler.policy", caf::atom("sharing"));
+}
+
+caf::expected<keypair> load_node_keys(const node_config& cfg) {
+  if (!cfg.security.curve) {
+    spdlog::warn("security.curve is false: links are NOT encrypted or authenticated; use this "
+                 "only for benchmarks on loopback");
+    return keypair{};
+  }
+  return load_secret_key(cfg.security.secret_key_file);
+}
+
+link_settings make_link_settings(const node_config& cfg, keypair keys,
+                                 std::vector<std::string> actor_types) {
+  link_settings out;
+  out.node_id = cfg.node_id;
+  out.timing = cfg.link;
+  out.curve = cfg.security.curve;
+  out.own_keys = std::move(keys);
+  out.allow = cfg.security.allow;
+  out.actor_types = std::move(actor_types);
+  return out;
+}
+
+void block_stop_signals() {
+  auto set = stop_signals();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+int wait_for_stop_signal() {
+  auto set = stop_signals();
+  int signal = 0;
+  sigwait(&set, &signal);
+  return signal;
+}
+
+} // namespace kite

@@ -1,0 +1,40 @@
+#include "kite/runtime/registry.hpp"
+
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "kite/runtime/wire.hpp"
+
+namespace kite {
+
+registry& registry::add_actor(std::string name, runs_on where, actor_factory spawn) {
+  if (name.empty() || name.size() > wire::max_actor_type_size)
+    throw std::logic_error(fmt::format("actor type name '{}' must have 1 to {} bytes", name,
+                                       wire::max_actor_type_size));
+  if (actors_.count(name) > 0)
+    throw std::logic_error(fmt::format("actor type '{}' registered twice", name));
+  auto key = name;
+  actors_.emplace(std::move(key), actor_type{std::move(name), where, std::move(spawn)});
+  return *this;
+}
+
+void registry::install(caf::actor_system_config& cfg) const {
+  for (const auto& install_type : installers_)
+    install_type(cfg);
+}
+
+const actor_type* registry::find_actor(const std::string& name) const {
+  auto i = actors_.find(name);
+  return i == actors_.end() ? nullptr : &i->second;
+}
+
+std::vector<std::string> registry::actor_names(runs_on side) const {
+  std::vector<std::string> out;
+  for (const auto& [name, type] : actors_)
+    if (type.where == runs_on::both || type.where == side)
+      out.push_back(name);
+  return out;
+}
+
+} // namespace kite

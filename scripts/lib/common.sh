@@ -1,0 +1,34 @@
+# Shared by scripts/test and scripts/demo: install Debian packages, then configure and build.
+# shellcheck shell=bash
+
+KITE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+KITE_BUILD=${KITE_BUILD:-$KITE_ROOT/build}
+
+# Everything the build and the tests need, all from Debian 12.
+KITE_PACKAGES=(
+  build-essential cmake ninja-build pkg-config ccache
+  libcaf-dev cppzmq-dev libzmq3-dev libfmt-dev libspdlog-dev catch2 libyaml-cpp-dev
+  clang-14 libclang-rt-14-dev
+)
+
+kite_install_packages() {
+  local missing=()
+  for p in "${KITE_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "==> installing Debian packages: ${missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "error: missing packages and not root; run as root or: apt-get install ${missing[*]}" >&2
+    return 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+kite_build() {
+  echo "==> configuring in $KITE_BUILD"
+  cmake -S "$KITE_ROOT" -B "$KITE_BUILD" -G Ninja -DCMAKE_BUILD_TYPE="${KITE_BUILD_TYPE:-RelWithDebInfo}" "$@" >/dev/null
+  echo "==> building"
+  cmake --build "$KITE_BUILD" -j "$(nproc)"
+}
