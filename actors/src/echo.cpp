@@ -6,7 +6,7 @@ namespace kite::actors {
 
 caf::behavior echo(caf::event_based_actor*) {
   return {
-    [](blob& x) { return std::move(x); },
+      [](blob& x) { return std::move(x); },
   };
 }
 

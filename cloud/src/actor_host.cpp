@@ -18,8 +18,7 @@ caf::expected<caf::actor> activate(host_actor* self, const std::string& type,
                                    const std::string& key) {
   auto& s = self->state;
   auto id = std::make_pair(type, key);
-  if (auto i = s.active.find(id); i != s.active.end())
-    return i->second;
+  if (auto i = s.active.find(id); i != s.active.end()) return i->second;
   const auto* entry = s.types->find_actor(type);
   if (entry == nullptr || entry->where == runs_on::edge)
     return make_error(errc::unknown_actor_type,
@@ -57,36 +56,36 @@ caf::behavior actor_host(caf::stateful_actor<actor_host_state>* self, const regi
     self->quit(msg.reason);
   });
   return {
-    [self](request_atom, uint64_t peer, uint64_t sequence, const std::string& type,
-           const std::string& key, caf::message& payload) {
-      auto& s = self->state;
-      ++s.requests;
-      auto target = activate(self, type, key);
-      if (!target) {
-        ++s.failures;
-        s.uplink->respond_error(peer, sequence, describe(target.error()));
-        return;
-      }
-      request_any(self, *target, s.request_timeout, std::move(payload),
-                  [self, peer, sequence, type, key](caf::expected<caf::message> answer) {
-                    auto& s = self->state;
-                    if (answer) {
-                      s.uplink->respond(peer, sequence, *answer);
-                      return;
-                    }
-                    ++s.failures;
-                    s.uplink->respond_error(peer, sequence,
-                                            fmt::format("({}, {}) failed: {}", type, key,
-                                                        describe(answer.error())));
-                  });
-    },
-    [self](stats_atom) {
-      auto& s = self->state;
-      return std::map<std::string, uint64_t>{{"activations", s.activations},
-                                             {"requests", s.requests},
-                                             {"failures", s.failures},
-                                             {"active", s.active.size()}};
-    },
+      [self](request_atom, uint64_t peer, uint64_t sequence, const std::string& type,
+             const std::string& key, caf::message& payload) {
+        auto& s = self->state;
+        ++s.requests;
+        auto target = activate(self, type, key);
+        if (!target) {
+          ++s.failures;
+          s.uplink->respond_error(peer, sequence, describe(target.error()));
+          return;
+        }
+        request_any(self, *target, s.request_timeout, std::move(payload),
+                    [self, peer, sequence, type, key](caf::expected<caf::message> answer) {
+                      auto& s = self->state;
+                      if (answer) {
+                        s.uplink->respond(peer, sequence, *answer);
+                        return;
+                      }
+                      ++s.failures;
+                      s.uplink->respond_error(
+                          peer, sequence,
+                          fmt::format("({}, {}) failed: {}", type, key, describe(answer.error())));
+                    });
+      },
+      [self](stats_atom) {
+        auto& s = self->state;
+        return std::map<std::string, uint64_t>{{"activations", s.activations},
+                                               {"requests", s.requests},
+                                               {"failures", s.failures},
+                                               {"active", s.active.size()}};
+      },
   };
 }
 

@@ -14,7 +14,7 @@
 namespace {
 
 constexpr const char* usage =
-  "usage: kite-cloud worker --config FILE [--log-level LEVEL] [--ready-file FILE]\n";
+    "usage: kite-cloud worker --config FILE [--log-level LEVEL] [--ready-file FILE]\n";
 
 } // namespace
 
@@ -26,7 +26,8 @@ int main(int argc, char** argv) {
   auto args = kite::parse_cli(argc, argv, 2, {"config", "log-level", "ready-file"});
   if (!args || args->get("config").empty() || !args->positional.empty()) {
     std::fprintf(stderr, "kite-cloud: %s\n%s",
-                 args ? "expected --config FILE and nothing else" : kite::describe(args.error()).c_str(),
+                 args ? "expected --config FILE and nothing else"
+                      : kite::describe(args.error()).c_str(),
                  usage);
     return 2;
   }
@@ -35,7 +36,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", kite::describe(cfg.error()).c_str());
     return 1;
   }
-  if (auto err = kite::setup_logging(cfg->node.node_id, args->get("log-level", cfg->node.log.level))) {
+  if (auto err =
+          kite::setup_logging(cfg->node.node_id, args->get("log-level", cfg->node.log.level))) {
     std::fprintf(stderr, "kite-cloud: --log-level: %s\n", kite::describe(err).c_str());
     return 2;
   }

@@ -6,6 +6,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/send.hpp>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "kite/cloud/actor_host.hpp"
@@ -22,8 +23,7 @@ bool write_ready_file(const std::string& path, const std::string& endpoint) {
   {
     std::ofstream out{tmp};
     out << endpoint << '\n';
-    if (!out)
-      return false;
+    if (!out) return false;
   }
   return std::rename(tmp.c_str(), path.c_str()) == 0;
 }
@@ -63,9 +63,13 @@ int run_worker(const worker_config& cfg, const registry& types, const std::strin
   caf::anon_send_exit(host, caf::exit_reason::user_shutdown);
   (*uplink)->stop();
   const auto& stats = (*uplink)->stats();
-  spdlog::info("worker '{}' stopped: {} frames in, {} out, {} frame errors, {} refused keys",
+  std::string by_reason;
+  for (size_t i = 0; i < wire::frame_error_count; ++i)
+    if (auto n = stats.frame_errors[i].load(); n > 0)
+      by_reason += fmt::format(" {}={}", wire::to_string(static_cast<wire::frame_error>(i)), n);
+  spdlog::info("worker '{}' stopped: frames_in={} frames_out={} frame_errors={} refused_keys={}{}",
                cfg.node.node_id, stats.frames_in.load(), stats.frames_out.load(),
-               stats.total_frame_errors(), stats.refused_keys.load());
+               stats.total_frame_errors(), stats.refused_keys.load(), by_reason);
   return 0;
 }
 

@@ -27,8 +27,8 @@ using counters = std::map<std::string, uint64_t>;
 counters ask_stats(caf::scoped_actor& self, const caf::actor& whom) {
   counters out;
   self->request(whom, std::chrono::seconds(5), stats_atom::value)
-    .receive([&](counters& x) { out = std::move(x); },
-             [&](caf::error& err) { spdlog::warn("stats: {}", describe(err)); });
+      .receive([&](counters& x) { out = std::move(x); },
+               [&](caf::error& err) { spdlog::warn("stats: {}", describe(err)); });
   return out;
 }
 
@@ -79,11 +79,9 @@ int run_edge(const edge_config& cfg, const registry& types) {
   // Poll rather than block on signals: a bounded run also ends when every sample is answered.
   while (!stop_requested()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    if (expected == 0)
-      continue;
+    if (expected == 0) continue;
     sink_stats = ask_stats(self, sink);
-    if (sink_stats["answered"] + sink_stats["failed"] >= expected)
-      break;
+    if (sink_stats["answered"] + sink_stats["failed"] >= expected) break;
   }
   auto router_stats = ask_stats(self, router);
   sink_stats = ask_stats(self, sink);
@@ -93,8 +91,8 @@ int run_edge(const edge_config& cfg, const registry& types) {
   const auto& link_stats = (*uplink)->stats();
   spdlog::info("edge '{}' stopped: answered={} failed={} sent={} retries={} refused={} "
                "rtt_ewma_us={:.1f}",
-               cfg.node.node_id, sink_stats["answered"], sink_stats["failed"],
-               router_stats["sent"], router_stats["retries"], router_stats["refused"],
+               cfg.node.node_id, sink_stats["answered"], sink_stats["failed"], router_stats["sent"],
+               router_stats["retries"], router_stats["refused"],
                static_cast<double>(link_stats.rtt_ewma_ns.load()) / 1000.0);
   return sink_stats["failed"] == 0 ? 0 : 3;
 }

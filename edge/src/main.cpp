@@ -18,7 +18,8 @@ int main(int argc, char** argv) {
   auto args = kite::parse_cli(argc, argv, 1, {"config", "log-level"});
   if (!args || args->get("config").empty() || !args->positional.empty()) {
     std::fprintf(stderr, "kite-edge: %s\n%s",
-                 args ? "expected --config FILE and nothing else" : kite::describe(args.error()).c_str(),
+                 args ? "expected --config FILE and nothing else"
+                      : kite::describe(args.error()).c_str(),
                  usage);
     return 2;
   }
@@ -27,7 +28,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", kite::describe(cfg.error()).c_str());
     return 1;
   }
-  if (auto err = kite::setup_logging(cfg->node.node_id, args->get("log-level", cfg->node.log.level))) {
+  if (auto err =
+          kite::setup_logging(cfg->node.node_id, args->get("log-level", cfg->node.log.level))) {
     std::fprintf(stderr, "kite-edge: --log-level: %s\n", kite::describe(err).c_str());
     return 2;
   }

@@ -50,11 +50,9 @@ int validate(int argc, char** argv) {
   if (!kind) {
     err = kind.error();
   } else if (*kind == "worker") {
-    if (auto cfg = kite::load_worker_config(path); !cfg)
-      err = cfg.error();
+    if (auto cfg = kite::load_worker_config(path); !cfg) err = cfg.error();
   } else if (*kind == "edge") {
-    if (auto cfg = kite::load_edge_config(path); !cfg)
-      err = cfg.error();
+    if (auto cfg = kite::load_edge_config(path); !cfg) err = cfg.error();
   } else {
     err = kite::make_error(kite::errc::config,
                            path + ": key 'kind': expected 'edge' or 'worker', got '" + *kind + "'");
@@ -71,10 +69,8 @@ int validate(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   std::string command = argc > 1 ? argv[1] : "";
-  if (command == "keygen")
-    return keygen(argc, argv);
-  if (command == "validate")
-    return validate(argc, argv);
+  if (command == "keygen") return keygen(argc, argv);
+  if (command == "validate") return validate(argc, argv);
   std::fputs(usage, stderr);
   return 2;
 }

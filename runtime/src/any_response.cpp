@@ -9,8 +9,7 @@ namespace {
 /// behavior_impl is CAF 0.17's extension point for behaviors; this one matches everything.
 class any_message_behavior final : public caf::detail::behavior_impl {
 public:
-  explicit any_message_behavior(any_response_handler handler) : handler_(std::move(handler)) {
-  }
+  explicit any_message_behavior(any_response_handler handler) : handler_(std::move(handler)) {}
 
   caf::match_case::result invoke(caf::detail::invoke_result_visitor& visitor,
                                  caf::type_erased_tuple& content) override {
@@ -29,8 +28,8 @@ private:
 } // namespace
 
 caf::behavior any_response(any_response_handler handler) {
-  return caf::behavior{caf::behavior::impl_ptr{
-    caf::make_counted<any_message_behavior>(std::move(handler))}};
+  return caf::behavior{
+      caf::behavior::impl_ptr{caf::make_counted<any_message_behavior>(std::move(handler))}};
 }
 
 } // namespace kite

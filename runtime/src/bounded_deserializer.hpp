@@ -37,8 +37,7 @@ protected:
   caf::error apply_impl(std::u32string& x) override;
 
 private:
-  template <class String>
-  caf::error read_string(String& x);
+  template <class String> caf::error read_string(String& x);
 
   caf::binary_deserializer inner_;
 };

@@ -35,11 +35,10 @@ caf::expected<cli_args> parse_cli(int argc, char** argv, int first,
     }
     if (std::find(known.begin(), known.end(), name) == known.end()) {
       auto suggestion = detail::nearest(name, known);
-      return make_error(errc::usage,
-                        suggestion.empty()
-                          ? fmt::format("unknown option --{}", name)
-                          : fmt::format("unknown option --{}; did you mean --{}?", name,
-                                        suggestion));
+      return make_error(errc::usage, suggestion.empty()
+                                         ? fmt::format("unknown option --{}", name)
+                                         : fmt::format("unknown option --{}; did you mean --{}?",
+                                                       name, suggestion));
     }
     out.options[name] = value;
   }

@@ -20,8 +20,7 @@ const std::vector<std::string> log_levels{"trace", "debug", "info", "warn", "err
 
 caf::expected<YAML::Node> parse_file(const std::string& path) {
   std::ifstream in{path};
-  if (!in)
-    return make_error(errc::config, fmt::format("{}: cannot open the config file", path));
+  if (!in) return make_error(errc::config, fmt::format("{}: cannot open the config file", path));
   try {
     auto root = YAML::Load(in);
     if (!root.IsMap())
@@ -49,11 +48,12 @@ void read_node(config_reader& r, const YAML::Node& root, std::vector<std::string
   std::string kind;
   r.read_choice(root, "", "kind", kind, {"edge", "worker"});
   if (!root["kind"].IsDefined())
-    r.fail(root, "kind", fmt::format("is required and missing; expected 'kind: {}'", expected_kind));
+    r.fail(root, "kind",
+           fmt::format("is required and missing; expected 'kind: {}'", expected_kind));
   else if (!kind.empty() && kind != expected_kind)
-    r.fail(root["kind"], "kind",
-           fmt::format("this is a '{}' config, but a '{}' config was expected", kind,
-                       expected_kind));
+    r.fail(
+        root["kind"], "kind",
+        fmt::format("this is a '{}' config, but a '{}' config was expected", kind, expected_kind));
   r.read(root, "", "node_id", out.node_id, true);
   r.read(root, "", "threads", out.threads, 1, 256);
 
@@ -89,10 +89,8 @@ void read_node(config_reader& r, const YAML::Node& root, std::vector<std::string
              "expected a 40-character Z85 public key from `kite keygen`");
 }
 
-template <class Config>
-caf::expected<Config> finish(const config_reader& r, Config cfg) {
-  if (r.problems().empty())
-    return cfg;
+template <class Config> caf::expected<Config> finish(const config_reader& r, Config cfg) {
+  if (r.problems().empty()) return cfg;
   return make_error(errc::config, fmt::format("{}", fmt::join(r.problems(), "\n")));
 }
 
@@ -100,8 +98,7 @@ caf::expected<Config> finish(const config_reader& r, Config cfg) {
 
 caf::expected<worker_config> load_worker_config(const std::string& path) {
   auto root = parse_file(path);
-  if (!root)
-    return root.error();
+  if (!root) return root.error();
   config_reader r{path};
   worker_config cfg;
   read_node(r, *root, {"bind", "request_timeout"}, "worker", cfg.node);
@@ -117,8 +114,7 @@ caf::expected<worker_config> load_worker_config(const std::string& path) {
 
 caf::expected<edge_config> load_edge_config(const std::string& path) {
   auto root = parse_file(path);
-  if (!root)
-    return root.error();
+  if (!root) return root.error();
   config_reader r{path};
   edge_config cfg;
   read_node(r, *root, {"upstream", "offload", "pipeline"}, "edge", cfg.node);
@@ -151,19 +147,18 @@ caf::expected<edge_config> load_edge_config(const std::string& path) {
   r.only_keys(target, "pipeline.target", {"type", "key"});
   r.read(target, "pipeline.target", "type", cfg.pipeline.target.type);
   r.read(target, "pipeline.target", "key", cfg.pipeline.target.key);
-  if (cfg.pipeline.target.key.empty())
-    cfg.pipeline.target.key = cfg.node.node_id;
+  if (cfg.pipeline.target.key.empty()) cfg.pipeline.target.key = cfg.node.node_id;
   return finish(r, std::move(cfg));
 }
 
 caf::expected<std::string> config_kind(const std::string& path) {
   auto root = parse_file(path);
-  if (!root)
-    return root.error();
+  if (!root) return root.error();
   auto kind = (*root)["kind"];
   if (!kind.IsDefined() || !kind.IsScalar())
-    return make_error(errc::config,
-                      fmt::format("{}: key 'kind': is required; expected 'edge' or 'worker'", path));
+    return make_error(
+        errc::config,
+        fmt::format("{}: key 'kind': is required; expected 'edge' or 'worker'", path));
   return kind.Scalar();
 }
 

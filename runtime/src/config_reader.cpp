@@ -29,23 +29,18 @@ size_t edit_distance(const std::string& a, const std::string& b) {
 }
 
 std::string quoted(const YAML::Node& node) {
-  if (node.IsScalar())
-    return "'" + node.Scalar() + "'";
-  if (node.IsSequence())
-    return "a list";
-  if (node.IsMap())
-    return "a map";
+  if (node.IsScalar()) return "'" + node.Scalar() + "'";
+  if (node.IsSequence()) return "a list";
+  if (node.IsMap()) return "a map";
   return "nothing";
 }
 
 bool parse_unsigned(const std::string& text, uint64_t& out) {
-  if (text.empty() || text[0] == '-' || text[0] == '+')
-    return false;
+  if (text.empty() || text[0] == '-' || text[0] == '+') return false;
   errno = 0;
   char* end = nullptr;
   auto value = std::strtoull(text.c_str(), &end, 10);
-  if (errno != 0 || end != text.c_str() + text.size())
-    return false;
+  if (errno != 0 || end != text.c_str() + text.size()) return false;
   out = value;
   return true;
 }
@@ -63,8 +58,7 @@ std::string nearest(const std::string& word, const std::vector<std::string>& can
     }
   }
   // A suggestion further away than about half the word is noise, not help.
-  if (best_distance > std::max<size_t>(2, word.size() / 2))
-    return {};
+  if (best_distance > std::max<size_t>(2, word.size() / 2)) return {};
   return best;
 }
 
@@ -78,32 +72,27 @@ void config_reader::fail(const YAML::Node& at, const std::string& key, const std
     problems_.push_back(fmt::format("{}: key '{}': {}", file_, key, what));
   else
     problems_.push_back(
-      fmt::format("{}:{}:{}: key '{}': {}", file_, mark.line + 1, mark.column + 1, key, what));
+        fmt::format("{}:{}:{}: key '{}': {}", file_, mark.line + 1, mark.column + 1, key, what));
 }
 
 void config_reader::only_keys(const YAML::Node& map, const std::string& path,
                               std::vector<std::string> known) {
-  if (!map.IsMap())
-    return;
+  if (!map.IsMap()) return;
   for (const auto& entry : map) {
     auto key = entry.first.Scalar();
-    if (std::find(known.begin(), known.end(), key) != known.end())
-      continue;
+    if (std::find(known.begin(), known.end(), key) != known.end()) continue;
     auto suggestion = nearest(key, known);
     auto what = suggestion.empty()
-                  ? fmt::format("unknown key; valid keys here: {}", fmt::join(known, ", "))
-                  : fmt::format("unknown key; did you mean '{}'?", suggestion);
+                    ? fmt::format("unknown key; valid keys here: {}", fmt::join(known, ", "))
+                    : fmt::format("unknown key; did you mean '{}'?", suggestion);
     fail(entry.first, join(path, key.c_str()), what);
   }
 }
 
-YAML::Node config_reader::section(const YAML::Node& map, const std::string& path,
-                                  const char* key) {
-  if (!map.IsMap())
-    return YAML::Node{};
+YAML::Node config_reader::section(const YAML::Node& map, const std::string& path, const char* key) {
+  if (!map.IsMap()) return YAML::Node{};
   auto node = map[key];
-  if (!node.IsDefined() || node.IsNull())
-    return YAML::Node{};
+  if (!node.IsDefined() || node.IsNull()) return YAML::Node{};
   if (!node.IsMap()) {
     fail(node, join(path, key), "expected a map of settings, got " + quoted(node));
     return YAML::Node{};
@@ -111,13 +100,10 @@ YAML::Node config_reader::section(const YAML::Node& map, const std::string& path
   return node;
 }
 
-YAML::Node config_reader::scalar(const YAML::Node& map, const std::string& path,
-                                 const char* key) {
-  if (!map.IsMap())
-    return YAML::Node{YAML::NodeType::Undefined};
+YAML::Node config_reader::scalar(const YAML::Node& map, const std::string& path, const char* key) {
+  if (!map.IsMap()) return YAML::Node{YAML::NodeType::Undefined};
   auto node = map[key];
-  if (!node.IsDefined() || node.IsNull())
-    return YAML::Node{YAML::NodeType::Undefined};
+  if (!node.IsDefined() || node.IsNull()) return YAML::Node{YAML::NodeType::Undefined};
   if (!node.IsScalar()) {
     fail(node, join(path, key), "expected a single value, got " + quoted(node));
     return YAML::Node{YAML::NodeType::Undefined};
@@ -130,8 +116,7 @@ void config_reader::read(const YAML::Node& map, const std::string& path, const c
   auto node = scalar(map, path, key);
   if (node.IsDefined()) {
     out = node.Scalar();
-    if (required && out.empty())
-      fail(node, join(path, key), "must not be empty");
+    if (required && out.empty()) fail(node, join(path, key), "must not be empty");
   } else if (required) {
     bool present = map.IsMap() && map[key].IsDefined();
     if (present)
@@ -144,8 +129,7 @@ void config_reader::read(const YAML::Node& map, const std::string& path, const c
 void config_reader::read(const YAML::Node& map, const std::string& path, const char* key,
                          bool& out) {
   auto node = scalar(map, path, key);
-  if (!node.IsDefined())
-    return;
+  if (!node.IsDefined()) return;
   const auto& text = node.Scalar();
   if (text == "true" || text == "yes" || text == "on")
     out = true;
@@ -158,8 +142,7 @@ void config_reader::read(const YAML::Node& map, const std::string& path, const c
 void config_reader::read(const YAML::Node& map, const std::string& path, const char* key,
                          uint32_t& out, uint32_t min, uint32_t max) {
   auto node = scalar(map, path, key);
-  if (!node.IsDefined())
-    return;
+  if (!node.IsDefined()) return;
   uint64_t value = 0;
   if (!parse_unsigned(node.Scalar(), value) || value < min || value > max) {
     fail(node, join(path, key),
@@ -172,8 +155,7 @@ void config_reader::read(const YAML::Node& map, const std::string& path, const c
 void config_reader::read(const YAML::Node& map, const std::string& path, const char* key,
                          uint64_t& out) {
   auto node = scalar(map, path, key);
-  if (!node.IsDefined())
-    return;
+  if (!node.IsDefined()) return;
   if (!parse_unsigned(node.Scalar(), out))
     fail(node, join(path, key), "expected a whole number, got " + quoted(node));
 }
@@ -181,14 +163,13 @@ void config_reader::read(const YAML::Node& map, const std::string& path, const c
 void config_reader::read(const YAML::Node& map, const std::string& path, const char* key,
                          double& out, double min, double max) {
   auto node = scalar(map, path, key);
-  if (!node.IsDefined())
-    return;
+  if (!node.IsDefined()) return;
   const auto& text = node.Scalar();
   errno = 0;
   char* end = nullptr;
   auto value = text.empty() ? 0.0 : std::strtod(text.c_str(), &end);
-  if (text.empty() || errno != 0 || end != text.c_str() + text.size() || !std::isfinite(value)
-      || value < min || value > max) {
+  if (text.empty() || errno != 0 || end != text.c_str() + text.size() || !std::isfinite(value) ||
+      value < min || value > max) {
     fail(node, join(path, key),
          fmt::format("expected a number from {} to {}, got {}", min, max, quoted(node)));
     return;
@@ -199,8 +180,7 @@ void config_reader::read(const YAML::Node& map, const std::string& path, const c
 void config_reader::read(const YAML::Node& map, const std::string& path, const char* key,
                          std::chrono::milliseconds& out) {
   auto node = scalar(map, path, key);
-  if (!node.IsDefined())
-    return;
+  if (!node.IsDefined()) return;
   const auto& text = node.Scalar();
   auto digits = text.find_first_not_of("0123456789");
   uint64_t amount = 0;
@@ -224,11 +204,9 @@ void config_reader::read(const YAML::Node& map, const std::string& path, const c
 
 void config_reader::read(const YAML::Node& map, const std::string& path, const char* key,
                          std::vector<std::string>& out) {
-  if (!map.IsMap())
-    return;
+  if (!map.IsMap()) return;
   auto node = map[key];
-  if (!node.IsDefined() || node.IsNull())
-    return;
+  if (!node.IsDefined() || node.IsNull()) return;
   if (!node.IsSequence()) {
     fail(node, join(path, key), "expected a list, got " + quoted(node));
     return;
@@ -247,8 +225,7 @@ void config_reader::read(const YAML::Node& map, const std::string& path, const c
 void config_reader::read_choice(const YAML::Node& map, const std::string& path, const char* key,
                                 std::string& out, std::vector<std::string> choices) {
   auto node = scalar(map, path, key);
-  if (!node.IsDefined())
-    return;
+  if (!node.IsDefined()) return;
   const auto& text = node.Scalar();
   if (std::find(choices.begin(), choices.end(), text) != choices.end()) {
     out = text;
@@ -256,8 +233,7 @@ void config_reader::read_choice(const YAML::Node& map, const std::string& path, 
   }
   auto suggestion = nearest(text, choices);
   auto what = fmt::format("expected one of {}, got {}", fmt::join(choices, ", "), quoted(node));
-  if (!suggestion.empty())
-    what += fmt::format(" (did you mean '{}'?)", suggestion);
+  if (!suggestion.empty()) what += fmt::format(" (did you mean '{}'?)", suggestion);
   fail(node, join(path, key), what);
 }
 

@@ -14,26 +14,26 @@ constexpr caf::atom_value category = caf::atom("kite");
 
 const char* to_string(errc code) {
   switch (code) {
-    case errc::config:
-      return "config";
-    case errc::wire:
-      return "wire";
-    case errc::key:
-      return "key";
-    case errc::io:
-      return "io";
-    case errc::unknown_type:
-      return "unknown_type";
-    case errc::unknown_actor_type:
-      return "unknown_actor_type";
-    case errc::link_down:
-      return "link_down";
-    case errc::overloaded:
-      return "overloaded";
-    case errc::usage:
-      return "usage";
-    case errc::remote:
-      return "remote";
+  case errc::config:
+    return "config";
+  case errc::wire:
+    return "wire";
+  case errc::key:
+    return "key";
+  case errc::io:
+    return "io";
+  case errc::unknown_type:
+    return "unknown_type";
+  case errc::unknown_actor_type:
+    return "unknown_actor_type";
+  case errc::link_down:
+    return "link_down";
+  case errc::overloaded:
+    return "overloaded";
+  case errc::usage:
+    return "usage";
+  case errc::remote:
+    return "remote";
   }
   return "unknown";
 }
@@ -43,12 +43,10 @@ caf::error make_error(errc code, std::string message) {
 }
 
 std::string describe(const caf::error& err) {
-  if (!err)
-    return "no error";
+  if (!err) return "no error";
   const auto& ctx = err.context();
   std::string text;
-  if (ctx.size() == 1 && ctx.match_element<std::string>(0))
-    text = ctx.get_as<std::string>(0);
+  if (ctx.size() == 1 && ctx.match_element<std::string>(0)) text = ctx.get_as<std::string>(0);
   if (err.category() == category)
     return text.empty() ? to_string(static_cast<errc>(err.code())) : text;
   if (err.category() == caf::atom("system")) {

@@ -26,8 +26,8 @@ caf::error write_file(const std::string& path, const std::string& text, mode_t m
   if (fd < 0)
     return make_error(errc::key, fmt::format("{}: cannot create: {}", path, std::strerror(errno)));
   // Set the mode explicitly: the umask must not widen or narrow a key file's permissions.
-  bool ok = ::fchmod(fd, mode) == 0
-            && ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  bool ok = ::fchmod(fd, mode) == 0 &&
+            ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
   auto saved = errno;
   ::close(fd);
   if (!ok)
@@ -41,14 +41,13 @@ caf::expected<keypair> generate_keypair() {
   std::array<char, z85_key_size + 1> pub{};
   std::array<char, z85_key_size + 1> sec{};
   if (zmq_curve_keypair(pub.data(), sec.data()) != 0)
-    return make_error(errc::key, fmt::format("cannot generate a CURVE keypair: {}",
-                                             zmq_strerror(zmq_errno())));
+    return make_error(
+        errc::key, fmt::format("cannot generate a CURVE keypair: {}", zmq_strerror(zmq_errno())));
   return keypair{pub.data(), sec.data()};
 }
 
 caf::error write_keypair(const keypair& keys, const std::string& prefix) {
-  if (auto err = write_file(prefix + ".key", keys.secret_key + "\n", 0600))
-    return err;
+  if (auto err = write_file(prefix + ".key", keys.secret_key + "\n", 0600)) return err;
   return write_file(prefix + ".pub", keys.public_key + "\n", 0644);
 }
 
@@ -77,8 +76,7 @@ caf::expected<keypair> load_secret_key(const std::string& path) {
 }
 
 bool is_z85_key(const std::string& text) {
-  if (text.size() != z85_key_size)
-    return false;
+  if (text.size() != z85_key_size) return false;
   std::array<uint8_t, 32> raw{};
   return zmq_z85_decode(raw.data(), text.c_str()) != nullptr;
 }

@@ -31,8 +31,8 @@ constexpr int max_reads_per_poll = 256;
 
 uint64_t now_ns() {
   return static_cast<uint64_t>(
-    std::chrono::duration_cast<std::chrono::nanoseconds>(clock_type::now().time_since_epoch())
-      .count());
+      std::chrono::duration_cast<std::chrono::nanoseconds>(clock_type::now().time_since_epoch())
+          .count());
 }
 
 std::vector<char> error_payload(const std::string& text) {
@@ -76,8 +76,7 @@ struct link::impl {
   };
 
   impl(caf::actor_system& sys, link_settings cfg, const message_types& types, bool server)
-    : sys(sys), settings(std::move(cfg)), types(types), is_server(server), context(1) {
-  }
+      : sys(sys), settings(std::move(cfg)), types(types), is_server(server), context(1) {}
 
   caf::actor_system& sys;
   link_settings settings;
@@ -117,13 +116,15 @@ struct link::impl {
   caf::error setup_common(zmq::socket_type type) {
     socket = zmq::socket_t{context, type};
     socket.set(zmq::sockopt::linger, 0);
-    socket.set(zmq::sockopt::reconnect_ivl, static_cast<int>(settings.timing.reconnect_min.count()));
+    socket.set(zmq::sockopt::reconnect_ivl,
+               static_cast<int>(settings.timing.reconnect_min.count()));
     socket.set(zmq::sockopt::reconnect_ivl_max,
                static_cast<int>(settings.timing.reconnect_max.count()));
     // Frames far above the limit are cut off by ZeroMQ itself, before they fill memory; those
     // just above it are read and counted as oversized.
-    socket.set(zmq::sockopt::maxmsgsize,
-               static_cast<int64_t>(settings.timing.max_frame_bytes * 2ull + wire::max_header_size));
+    socket.set(
+        zmq::sockopt::maxmsgsize,
+        static_cast<int64_t>(settings.timing.max_frame_bytes * 2ull + wire::max_header_size));
     wire::hello h;
     h.node_id = settings.node_id;
     h.message_types = types.names();
@@ -153,8 +154,7 @@ struct link::impl {
       socket.bind(settings.endpoint);
       bound_endpoint = socket.get(zmq::sockopt::last_endpoint);
     } catch (const zmq::error_t& e) {
-      return make_error(errc::io,
-                        fmt::format("cannot bind '{}': {}", settings.endpoint, e.what()));
+      return make_error(errc::io, fmt::format("cannot bind '{}': {}", settings.endpoint, e.what()));
     }
     return caf::none;
   }
@@ -171,9 +171,8 @@ struct link::impl {
       }
       auto monitor_endpoint = fmt::format("inproc://kite.monitor.{}", static_cast<void*>(this));
       if (zmq_socket_monitor(socket.handle(), monitor_endpoint.c_str(),
-                             ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL
-                               | ZMQ_EVENT_DISCONNECTED)
-          != 0)
+                             ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
+                                 ZMQ_EVENT_DISCONNECTED) != 0)
         throw zmq::error_t{};
       monitor = zmq::socket_t{context, zmq::socket_type::pair};
       monitor.connect(monitor_endpoint);
@@ -191,13 +190,13 @@ struct link::impl {
   bool send_parts(const std::string* routing_id, const std::vector<char>& header,
                   const std::vector<char>& payload) {
     try {
-      if (routing_id != nullptr
-          && !socket.send(zmq::buffer(*routing_id), zmq::send_flags::sndmore | zmq::send_flags::dontwait))
+      if (routing_id != nullptr &&
+          !socket.send(zmq::buffer(*routing_id),
+                       zmq::send_flags::sndmore | zmq::send_flags::dontwait))
         return send_failed();
       if (!socket.send(zmq::buffer(header), zmq::send_flags::sndmore | zmq::send_flags::dontwait))
         return send_failed();
-      if (!socket.send(zmq::buffer(payload), zmq::send_flags::dontwait))
-        return send_failed();
+      if (!socket.send(zmq::buffer(payload), zmq::send_flags::dontwait)) return send_failed();
     } catch (const zmq::error_t& e) {
       // EHOSTUNREACH: the peer's connection is gone (router_mandatory).
       spdlog::debug("link {}: send failed: {}", settings.node_id, e.what());
@@ -268,13 +267,11 @@ struct link::impl {
     bool more = true;
     while (more) {
       zmq::message_t part;
-      auto result = socket.recv(part, received == 0 ? zmq::recv_flags::dontwait
-                                                    : zmq::recv_flags::none);
-      if (!result)
-        return received != 0;
+      auto result =
+          socket.recv(part, received == 0 ? zmq::recv_flags::dontwait : zmq::recv_flags::none);
+      if (!result) return received != 0;
       more = part.more();
-      if (received < parts.size())
-        parts[received] = std::move(part);
+      if (received < parts.size()) parts[received] = std::move(part);
       ++received;
     }
     stats.frames_in.fetch_add(1, std::memory_order_relaxed);
@@ -331,20 +328,20 @@ struct link::impl {
     auto& p = i->second;
     p.last_seen = clock_type::now();
     switch (hdr.type) {
-      case wire::kind::heartbeat:
-        send_control(&routing_id, wire::kind::heartbeat_ack, hdr.sequence, hdr.correlation);
-        return;
-      case wire::kind::heartbeat_ack:
-        update_rtt(p.rtt_ewma_ns, hdr.correlation);
-        return;
-      case wire::kind::request:
-        on_request(p, hdr, payload);
-        return;
-      default:
-        count(wire::frame_error::bad_kind);
-        send_reject(&routing_id, hdr.sequence, wire::frame_error::bad_kind,
-                    "a worker accepts hello, heartbeat and request frames only");
-        return;
+    case wire::kind::heartbeat:
+      send_control(&routing_id, wire::kind::heartbeat_ack, hdr.sequence, hdr.correlation);
+      return;
+    case wire::kind::heartbeat_ack:
+      update_rtt(p.rtt_ewma_ns, hdr.correlation);
+      return;
+    case wire::kind::request:
+      on_request(p, hdr, payload);
+      return;
+    default:
+      count(wire::frame_error::bad_kind);
+      send_reject(&routing_id, hdr.sequence, wire::frame_error::bad_kind,
+                  "a worker accepts hello, heartbeat and request frames only");
+      return;
     }
   }
 
@@ -364,8 +361,7 @@ struct link::impl {
       routing_ids[p.id] = routing_id;
     }
     p.node_id = h.node_id;
-    if (settings.curve)
-      p.key_fingerprint = user_id_of(head);
+    if (settings.curve) p.key_fingerprint = user_id_of(head);
     p.type_map = map_types(h.message_types, types);
     p.message_types = std::move(h.message_types);
     p.last_seen = clock_type::now();
@@ -407,39 +403,38 @@ struct link::impl {
                              remote_type_name(p.message_types, hdr.payload_type)));
       return;
     }
-    caf::anon_send(target, request_atom::value, p.id, hdr.sequence, hdr.actor_type,
-                   hdr.actor_key, std::move(msg));
+    caf::anon_send(target, request_atom::value, p.id, hdr.sequence, hdr.actor_type, hdr.actor_key,
+                   std::move(msg));
   }
 
   void on_client_frame(const zmq::message_t& head, const zmq::message_t& payload) {
     wire::header hdr;
-    if (!decode_header(head, hdr))
-      return;
+    if (!decode_header(head, hdr)) return;
     if (payload.size() > settings.timing.max_frame_bytes) {
       count(wire::frame_error::oversized);
       return;
     }
     last_heard = clock_type::now();
     switch (hdr.type) {
-      case wire::kind::hello_ack:
-        on_hello_ack(payload);
-        return;
-      case wire::kind::heartbeat:
-        send_control(nullptr, wire::kind::heartbeat_ack, hdr.sequence, hdr.correlation);
-        return;
-      case wire::kind::heartbeat_ack:
-        update_rtt(server_rtt_ns, hdr.correlation);
-        stats.rtt_ewma_ns.store(server_rtt_ns, std::memory_order_relaxed);
-        return;
-      case wire::kind::response:
-        on_response(hdr, payload);
-        return;
-      case wire::kind::reject:
-        on_reject(hdr, payload);
-        return;
-      default:
-        count(wire::frame_error::bad_kind);
-        return;
+    case wire::kind::hello_ack:
+      on_hello_ack(payload);
+      return;
+    case wire::kind::heartbeat:
+      send_control(nullptr, wire::kind::heartbeat_ack, hdr.sequence, hdr.correlation);
+      return;
+    case wire::kind::heartbeat_ack:
+      update_rtt(server_rtt_ns, hdr.correlation);
+      stats.rtt_ewma_ns.store(server_rtt_ns, std::memory_order_relaxed);
+      return;
+    case wire::kind::response:
+      on_response(hdr, payload);
+      return;
+    case wire::kind::reject:
+      on_reject(hdr, payload);
+      return;
+    default:
+      count(wire::frame_error::bad_kind);
+      return;
     }
   }
 
@@ -506,8 +501,7 @@ struct link::impl {
 
   void update_rtt(uint64_t& ewma, uint64_t sent_ns) {
     auto now = now_ns();
-    if (sent_ns == 0 || sent_ns > now)
-      return;
+    if (sent_ns == 0 || sent_ns > now) return;
     auto sample = now - sent_ns;
     // EWMA with weight 1/5: smooth enough to ignore one slow beat, quick to follow a change.
     ewma = ewma == 0 ? sample : (ewma * 4 + sample) / 5;
@@ -515,11 +509,9 @@ struct link::impl {
 
   void on_zap() {
     std::vector<zmq::message_t> request;
-    if (!zmq::recv_multipart(zap, std::back_inserter(request), zmq::recv_flags::dontwait))
-      return;
+    if (!zmq::recv_multipart(zap, std::back_inserter(request), zmq::recv_flags::dontwait)) return;
     // ZAP 1.0: version, request id, domain, address, identity, mechanism, credentials...
-    if (request.size() < 6)
-      return;
+    if (request.size() < 6) return;
     auto version = request[0].to_string();
     auto request_id = request[1].to_string();
     auto address = request[3].to_string();
@@ -540,16 +532,16 @@ struct link::impl {
     }
     std::string status = allowed ? "200" : "400";
     std::string status_text = allowed ? "OK" : "key not allowed";
-    std::array<zmq::const_buffer, 6> reply{zmq::buffer(version),     zmq::buffer(request_id),
-                                           zmq::buffer(status),      zmq::buffer(status_text),
-                                           zmq::buffer(user_id),     zmq::const_buffer{}};
+    std::array<zmq::const_buffer, 6> reply{zmq::buffer(version), zmq::buffer(request_id),
+                                           zmq::buffer(status),  zmq::buffer(status_text),
+                                           zmq::buffer(user_id), zmq::const_buffer{}};
     zmq::send_multipart(zap, reply);
   }
 
   void on_monitor() {
     std::vector<zmq::message_t> event;
-    if (!zmq::recv_multipart(monitor, std::back_inserter(event), zmq::recv_flags::dontwait)
-        || event.empty() || event[0].size() < 6)
+    if (!zmq::recv_multipart(monitor, std::back_inserter(event), zmq::recv_flags::dontwait) ||
+        event.empty() || event[0].size() < 6)
       return;
     uint16_t id = 0;
     uint32_t value = 0;
@@ -586,8 +578,7 @@ struct link::impl {
       }
       return;
     }
-    if (up && now - last_heard > window)
-      mark_down("no heartbeat answered in time");
+    if (up && now - last_heard > window) mark_down("no heartbeat answered in time");
     if (up)
       send_control(nullptr, wire::kind::heartbeat, 0, now_ns());
     else
@@ -600,10 +591,8 @@ struct link::impl {
     std::vector<zmq::pollitem_t> items;
     items.push_back({socket.handle(), 0, ZMQ_POLLIN, 0});
     items.push_back({nullptr, out.fd(), ZMQ_POLLIN, 0});
-    if (zap)
-      items.push_back({zap.handle(), 0, ZMQ_POLLIN, 0});
-    if (monitor)
-      items.push_back({monitor.handle(), 0, ZMQ_POLLIN, 0});
+    if (zap) items.push_back({zap.handle(), 0, ZMQ_POLLIN, 0});
+    if (monitor) items.push_back({monitor.handle(), 0, ZMQ_POLLIN, 0});
     next_tick = clock_type::now();
     last_heard = clock_type::now();
     while (running.load(std::memory_order_relaxed)) {
@@ -615,22 +604,19 @@ struct link::impl {
       auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_tick - now);
       try {
         zmq::poll(items.data(), items.size(), std::max(wait, std::chrono::milliseconds{0}));
-        if (items[1].revents & ZMQ_POLLIN)
-          flush_outbox();
+        if (items[1].revents & ZMQ_POLLIN) flush_outbox();
         if (items[0].revents & ZMQ_POLLIN)
           for (int i = 0; i < max_reads_per_poll && read_one(); ++i)
             ;
         for (size_t i = 2; i < items.size(); ++i) {
-          if ((items[i].revents & ZMQ_POLLIN) == 0)
-            continue;
+          if ((items[i].revents & ZMQ_POLLIN) == 0) continue;
           if (zap && items[i].socket == zap.handle())
             on_zap();
           else
             on_monitor();
         }
       } catch (const zmq::error_t& e) {
-        if (e.num() == ETERM)
-          break;
+        if (e.num() == ETERM) break;
         spdlog::error("link {}: {}", settings.node_id, e.what());
       }
     }
@@ -645,8 +631,7 @@ struct link::impl {
   }
 };
 
-link::link(std::unique_ptr<impl> self) : impl_(std::move(self)) {
-}
+link::link(std::unique_ptr<impl> self) : impl_(std::move(self)) {}
 
 link::~link() {
   stop();
@@ -655,26 +640,22 @@ link::~link() {
 caf::expected<std::shared_ptr<link>> link::serve(caf::actor_system& sys, link_settings settings,
                                                  const message_types& types) {
   auto self = std::make_unique<impl>(sys, std::move(settings), types, true);
-  if (auto err = self->setup_server())
-    return err;
+  if (auto err = self->setup_server()) return err;
   return std::shared_ptr<link>{new link(std::move(self))};
 }
 
-caf::expected<std::shared_ptr<link>> link::connect(caf::actor_system& sys,
-                                                   link_settings settings,
+caf::expected<std::shared_ptr<link>> link::connect(caf::actor_system& sys, link_settings settings,
                                                    const message_types& types) {
   if (settings.curve && !is_z85_key(settings.server_key))
     return make_error(errc::key, "the server's public key is not a 40-character Z85 key");
   auto self = std::make_unique<impl>(sys, std::move(settings), types, false);
-  if (auto err = self->setup_client())
-    return err;
+  if (auto err = self->setup_client()) return err;
   return std::shared_ptr<link>{new link(std::move(self))};
 }
 
 void link::start(caf::actor target) {
   std::lock_guard<std::mutex> guard{impl_->lifecycle};
-  if (impl_->running)
-    return;
+  if (impl_->running) return;
   impl_->target = std::move(target);
   impl_->running = true;
   impl_->thread = std::thread{[this] { impl_->run(); }};
@@ -682,8 +663,7 @@ void link::start(caf::actor target) {
 
 void link::stop() {
   std::lock_guard<std::mutex> guard{impl_->lifecycle};
-  if (!impl_->running)
-    return;
+  if (!impl_->running) return;
   impl_->running = false;
   impl_->out.wake();
   impl_->thread.join();
@@ -700,12 +680,11 @@ caf::error link::send_request(uint64_t sequence, const std::string& actor_type,
                                   wire::max_actor_key_size));
   std::vector<char> bytes;
   auto index = impl_->types.encode(payload, bytes);
-  if (!index)
-    return index.error();
+  if (!index) return index.error();
   if (bytes.size() > impl_->settings.timing.max_frame_bytes)
-    return make_error(errc::wire, fmt::format("payload of {} bytes exceeds link.max_frame_bytes {}",
-                                              bytes.size(),
-                                              impl_->settings.timing.max_frame_bytes));
+    return make_error(errc::wire,
+                      fmt::format("payload of {} bytes exceeds link.max_frame_bytes {}",
+                                  bytes.size(), impl_->settings.timing.max_frame_bytes));
   wire::header hdr;
   hdr.type = wire::kind::request;
   hdr.payload_type = *index;

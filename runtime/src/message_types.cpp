@@ -28,8 +28,7 @@ bool decode_with_bounds(const char* data, size_t size,
 void message_types::insert(entry e) {
   if (find(e.name) >= 0)
     throw std::logic_error(fmt::format("message type '{}' announced twice", e.name));
-  if (entries_.size() >= wire::max_hello_types)
-    throw std::logic_error("too many message types");
+  if (entries_.size() >= wire::max_hello_types) throw std::logic_error("too many message types");
   entries_.push_back(std::move(e));
 }
 
@@ -43,8 +42,7 @@ std::vector<std::string> message_types::names() const {
 
 int message_types::find(const std::string& name) const {
   for (size_t i = 0; i < entries_.size(); ++i)
-    if (entries_[i].name == name)
-      return static_cast<int>(i);
+    if (entries_[i].name == name) return static_cast<int>(i);
   return -1;
 }
 
@@ -68,8 +66,7 @@ caf::expected<uint16_t> message_types::encode(const caf::message& msg,
                                 rtti.second != nullptr ? rtti.second->name() : "(builtin)"));
 }
 
-bool message_types::decode(uint16_t index, const char* data, size_t size,
-                           caf::message& out) const {
+bool message_types::decode(uint16_t index, const char* data, size_t size, caf::message& out) const {
   return index < entries_.size() && entries_[index].decode(data, size, out);
 }
 

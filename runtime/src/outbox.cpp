@@ -11,8 +11,7 @@
 namespace kite::detail {
 
 outbox::outbox() : fd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
-  if (fd_ < 0)
-    throw std::runtime_error(std::string{"eventfd: "} + std::strerror(errno));
+  if (fd_ < 0) throw std::runtime_error(std::string{"eventfd: "} + std::strerror(errno));
 }
 
 outbox::~outbox() {
@@ -27,8 +26,7 @@ void outbox::push(outgoing_frame frame) {
     queue_.push_back(std::move(frame));
   }
   // Only the push that makes the queue non-empty needs a syscall: the consumer drains all.
-  if (was_empty)
-    wake();
+  if (was_empty) wake();
 }
 
 void outbox::wake() {

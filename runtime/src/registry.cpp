@@ -32,8 +32,7 @@ const actor_type* registry::find_actor(const std::string& name) const {
 std::vector<std::string> registry::actor_names(runs_on side) const {
   std::vector<std::string> out;
   for (const auto& [name, type] : actors_)
-    if (type.where == runs_on::both || type.where == side)
-      out.push_back(name);
+    if (type.where == runs_on::both || type.where == side) out.push_back(name);
   return out;
 }
 

@@ -16,14 +16,12 @@ namespace {
 //   8 sequence u64 | 16 correlation u64 | 24 type_len u8 | 25 key_len u8 | 26 reserved u16
 //   28 actor type bytes | actor key bytes
 
-template <class T>
-void put(std::vector<char>& out, T value) {
+template <class T> void put(std::vector<char>& out, T value) {
   for (size_t i = 0; i < sizeof(T); ++i)
     out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
 }
 
-template <class T>
-T get(const char* data) {
+template <class T> T get(const char* data) {
   T value = 0;
   for (size_t i = 0; i < sizeof(T); ++i)
     value |= static_cast<T>(static_cast<unsigned char>(data[i])) << (8 * i);
@@ -34,26 +32,26 @@ T get(const char* data) {
 
 const char* to_string(frame_error reason) {
   switch (reason) {
-    case frame_error::truncated:
-      return "truncated";
-    case frame_error::bad_magic:
-      return "bad_magic";
-    case frame_error::bad_version:
-      return "bad_version";
-    case frame_error::bad_kind:
-      return "bad_kind";
-    case frame_error::bad_target:
-      return "bad_target";
-    case frame_error::bad_parts:
-      return "bad_parts";
-    case frame_error::oversized:
-      return "oversized";
-    case frame_error::unknown_type:
-      return "unknown_type";
-    case frame_error::bad_payload:
-      return "bad_payload";
-    case frame_error::no_hello:
-      return "no_hello";
+  case frame_error::truncated:
+    return "truncated";
+  case frame_error::bad_magic:
+    return "bad_magic";
+  case frame_error::bad_version:
+    return "bad_version";
+  case frame_error::bad_kind:
+    return "bad_kind";
+  case frame_error::bad_target:
+    return "bad_target";
+  case frame_error::bad_parts:
+    return "bad_parts";
+  case frame_error::oversized:
+    return "oversized";
+  case frame_error::unknown_type:
+    return "unknown_type";
+  case frame_error::bad_payload:
+    return "bad_payload";
+  case frame_error::no_hello:
+    return "no_hello";
   }
   return "unknown";
 }
@@ -94,8 +92,8 @@ bool decode(const char* data, size_t size, header& out, frame_error& reason) {
   }
   size_t type_size = get<uint8_t>(data + 24);
   size_t key_size = get<uint8_t>(data + 25);
-  if (type_size > max_actor_type_size || key_size > max_actor_key_size
-      || get<uint16_t>(data + 26) != 0) {
+  if (type_size > max_actor_type_size || key_size > max_actor_key_size ||
+      get<uint16_t>(data + 26) != 0) {
     reason = frame_error::bad_target;
     return false;
   }
@@ -125,8 +123,7 @@ std::vector<char> encode_hello(const hello& msg) {
 
 bool decode_hello(const char* data, size_t size, hello& out) {
   detail::bounded_deserializer source{data, size};
-  if (source(out) || source.remaining() != 0)
-    return false;
+  if (source(out) || source.remaining() != 0) return false;
   return out.message_types.size() <= max_hello_types && out.actor_types.size() <= max_hello_types;
 }
 

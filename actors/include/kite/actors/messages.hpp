@@ -16,8 +16,7 @@ struct sensor_sample {
   std::vector<float> values;
 };
 
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, sensor_sample& x) {
+template <class Inspector> typename Inspector::result_type inspect(Inspector& f, sensor_sample& x) {
   return f(caf::meta::type_name("kite.sensor_sample"), x.sequence, x.timestamp_ns, x.values);
 }
 
@@ -30,10 +29,8 @@ struct feature {
   double max = 0;
 };
 
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, feature& x) {
-  return f(caf::meta::type_name("kite.feature"), x.sequence, x.timestamp_ns, x.mean, x.min,
-           x.max);
+template <class Inspector> typename Inspector::result_type inspect(Inspector& f, feature& x) {
+  return f(caf::meta::type_name("kite.feature"), x.sequence, x.timestamp_ns, x.mean, x.min, x.max);
 }
 
 /// What a summarize actor knows about its key after each feature.
@@ -46,8 +43,7 @@ struct summary {
   double max = 0;
 };
 
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, summary& x) {
+template <class Inspector> typename Inspector::result_type inspect(Inspector& f, summary& x) {
   return f(caf::meta::type_name("kite.summary"), x.key, x.count, x.last_sequence, x.mean, x.min,
            x.max);
 }
@@ -57,8 +53,7 @@ struct blob {
   std::string bytes;
 };
 
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, blob& x) {
+template <class Inspector> typename Inspector::result_type inspect(Inspector& f, blob& x) {
   return f(caf::meta::type_name("kite.blob"), x.bytes);
 }
 

@@ -24,7 +24,7 @@ struct synthetic_source_state {
 
 /// Sends `cfg.count` samples (forever when 0) of `cfg.values` channels at `cfg.rate_hz` to
 /// `next`: a sine per channel plus seeded noise, so runs are reproducible.
-caf::behavior synthetic_source(caf::stateful_actor<synthetic_source_state>* self,
-                               source_config cfg, caf::actor next);
+caf::behavior synthetic_source(caf::stateful_actor<synthetic_source_state>* self, source_config cfg,
+                               caf::actor next);
 
 } // namespace kite::actors

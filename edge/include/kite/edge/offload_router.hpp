@@ -8,9 +8,9 @@
 #include <memory>
 #include <string>
 
-#include <caf/response_promise.hpp>
 #include <caf/behavior.hpp>
 #include <caf/event_based_actor.hpp>
+#include <caf/response_promise.hpp>
 #include <caf/stateful_actor.hpp>
 
 #include "kite/runtime/config.hpp"

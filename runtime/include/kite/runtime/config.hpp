@@ -1,4 +1,5 @@
-// Typed configuration of every Kite node, loaded from YAML with errors that name file, line and key.
+// Typed configuration of every Kite node, loaded from YAML with errors that name file, line and
+// key.
 #pragma once
 
 #include <chrono>

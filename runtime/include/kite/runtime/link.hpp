@@ -68,9 +68,8 @@ public:
                                                     const message_types& types);
 
   /// Creates a client link to one server; responses and up/down events go to start()'s target.
-  static caf::expected<std::shared_ptr<link>> connect(caf::actor_system& sys,
-                                                      link_settings settings,
-                                                      const message_types& types);
+  static caf::expected<std::shared_ptr<link>>
+  connect(caf::actor_system& sys, link_settings settings, const message_types& types);
 
   ~link();
   link(const link&) = delete;

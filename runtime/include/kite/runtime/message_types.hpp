@@ -21,8 +21,7 @@ namespace kite {
 namespace detail {
 
 /// Decodes a payload into `x`, bounding sizes; false on malformed or trailing bytes.
-template <class T>
-bool decode_payload(const char* data, size_t size, T& x);
+template <class T> bool decode_payload(const char* data, size_t size, T& x);
 
 } // namespace detail
 
@@ -33,8 +32,7 @@ public:
   using decoder = std::function<bool(const char*, size_t, caf::message&)>;
 
   /// Registers the wire codec of `T` under `name`; names must be unique.
-  template <class T>
-  void add(const std::string& name) {
+  template <class T> void add(const std::string& name) {
     entry e;
     e.name = name;
     e.rtti = caf::make_rtti_pair<T>();
@@ -46,8 +44,7 @@ public:
     };
     e.decode = [](const char* data, size_t size, caf::message& out) {
       T value{};
-      if (!detail::decode_payload(data, size, value))
-        return false;
+      if (!detail::decode_payload(data, size, value)) return false;
       out = caf::make_message(std::move(value));
       return true;
     };
@@ -89,8 +86,7 @@ class bounded_deserializer;
 bool decode_with_bounds(const char* data, size_t size,
                         const std::function<caf::error(caf::deserializer&)>& read);
 
-template <class T>
-bool decode_payload(const char* data, size_t size, T& x) {
+template <class T> bool decode_payload(const char* data, size_t size, T& x) {
   return decode_with_bounds(data, size, [&x](caf::deserializer& source) { return source(x); });
 }
 

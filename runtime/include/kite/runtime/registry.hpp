@@ -32,8 +32,7 @@ struct actor_type {
 class registry {
 public:
   /// Announces message type `T` as `name`, for CAF and for the wire.
-  template <class T>
-  registry& add_message(const std::string& name) {
+  template <class T> registry& add_message(const std::string& name) {
     types_.add<T>(name);
     installers_.push_back([name](caf::actor_system_config& cfg) { cfg.add_message_type<T>(name); });
     return *this;

@@ -86,8 +86,7 @@ struct hello {
   std::vector<std::string> actor_types;
 };
 
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, hello& x) {
+template <class Inspector> typename Inspector::result_type inspect(Inspector& f, hello& x) {
   return f(caf::meta::type_name("kite.hello"), x.version, x.node_id, x.message_types,
            x.actor_types);
 }

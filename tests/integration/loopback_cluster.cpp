@@ -1,0 +1,108 @@
+#include "loopback_cluster.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace kite::test {
+
+namespace {
+
+keypair make_keys(const std::string& prefix) {
+  auto keys = generate_keypair();
+  if (!keys || write_keypair(*keys, prefix))
+    throw std::runtime_error("cannot make keys at " + prefix);
+  return *keys;
+}
+
+void write_text(const std::string& path, const std::string& text) {
+  std::ofstream out{path};
+  out << text;
+}
+
+} // namespace
+
+loopback_cluster::loopback_cluster() {
+  std::string pattern = std::filesystem::temp_directory_path() / "kite-it.XXXXXX";
+  if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  dir_ = pattern;
+  worker_keys_ = make_keys(dir_ + "/worker");
+  edge_keys_ = make_keys(dir_ + "/edge");
+  stranger_keys_ = make_keys(dir_ + "/stranger");
+}
+
+loopback_cluster::~loopback_cluster() {
+  worker_.reset();
+  std::error_code ignored;
+  std::filesystem::remove_all(dir_, ignored);
+}
+
+std::string loopback_cluster::write_worker_config() {
+  auto path = dir_ + "/worker.yaml";
+  auto bind = endpoint_.empty() ? std::string{"tcp://127.0.0.1:*"} : endpoint_;
+  write_text(path, fmt::format(R"(kind: worker
+node_id: worker-1
+bind: {}
+link:
+  heartbeat_interval: 100ms
+  heartbeat_misses: 5
+security:
+  secret_key_file: {}/worker.key
+  allow: ["{}"]
+)",
+                               bind, dir_, edge_keys_.public_key));
+  return path;
+}
+
+child_process& loopback_cluster::start_worker() {
+  auto config = write_worker_config();
+  auto ready = fmt::format("{}/worker.ready.{}", dir_, worker_starts_++);
+  worker_ = std::make_unique<child_process>(
+      std::vector<std::string>{KITE_CLOUD_BIN, "worker", "--config", config, "--ready-file", ready},
+      worker_log());
+  if (!wait_for_text(ready, "tcp://", std::chrono::seconds(10)))
+    throw std::runtime_error("worker did not become ready:\n" + read_file(worker_log()));
+  auto text = read_file(ready);
+  endpoint_ = text.substr(0, text.find('\n'));
+  return *worker_;
+}
+
+std::unique_ptr<child_process> loopback_cluster::start_edge(const edge_options& options) {
+  auto config = fmt::format("{}/{}.yaml", dir_, options.name);
+  auto key = options.unknown_key ? "stranger" : "edge";
+  write_text(config, fmt::format(R"(kind: edge
+node_id: {}
+link:
+  heartbeat_interval: 100ms
+  heartbeat_misses: 5
+  reconnect_min: 50ms
+  reconnect_max: 500ms
+security:
+  secret_key_file: {}/{}.key
+upstream:
+  endpoint: {}
+  server_key: "{}"
+offload:
+  retry_interval: {}
+pipeline:
+  source: {{ rate_hz: {}, values: 8, count: {} }}
+  stage: {{ window: 4 }}
+  target: {{ type: kite.summarize }}
+)",
+                                 options.name, dir_, key, endpoint_, worker_keys_.public_key,
+                                 options.retry_interval, options.rate_hz, options.count));
+  return std::make_unique<child_process>(
+      std::vector<std::string>{KITE_EDGE_BIN, "--config", config},
+      fmt::format("{}/{}.log", dir_, options.name));
+}
+
+long long counter_in(const std::string& text, const std::string& key) {
+  auto at = text.rfind(key + "=");
+  if (at == std::string::npos) return -1;
+  return std::atoll(text.c_str() + at + key.size() + 1);
+}
+
+} // namespace kite::test
