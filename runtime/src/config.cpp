@@ -131,6 +131,8 @@ caf::expected<edge_config> load_edge_config(const std::string& path) {
   r.only_keys(offload, "offload", {"retry_interval", "max_pending"});
   r.read(offload, "offload", "retry_interval", cfg.offload.retry_interval);
   r.read(offload, "offload", "max_pending", cfg.offload.max_pending, 1, 10'000'000);
+  if (cfg.offload.retry_interval.count() < 10)
+    r.fail(offload["retry_interval"], "offload.retry_interval", "must be at least 10ms");
 
   auto pipeline = r.section(*root, "", "pipeline");
   r.only_keys(pipeline, "pipeline", {"source", "stage", "target"});

@@ -26,9 +26,13 @@ kite_install_packages() {
   apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
+# Configures the build directory and builds the given targets (all when none are given).
 kite_build() {
   echo "==> configuring in $KITE_BUILD"
-  cmake -S "$KITE_ROOT" -B "$KITE_BUILD" -G Ninja -DCMAKE_BUILD_TYPE="${KITE_BUILD_TYPE:-RelWithDebInfo}" "$@" >/dev/null
-  echo "==> building"
-  cmake --build "$KITE_BUILD" -j "$(nproc)"
+  cmake -S "$KITE_ROOT" -B "$KITE_BUILD" -G Ninja \
+    -DCMAKE_BUILD_TYPE="${KITE_BUILD_TYPE:-RelWithDebInfo}" -DKITE_TESTS=ON >/dev/null
+  echo "==> building ${*:-everything}"
+  local targets=()
+  for t in "$@"; do targets+=(--target "$t"); done
+  cmake --build "$KITE_BUILD" -j "$(nproc)" "${targets[@]}"
 }
