@@ -4,11 +4,11 @@
 KITE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 KITE_BUILD=${KITE_BUILD:-$KITE_ROOT/build}
 
-# Everything the build and the tests need, all from Debian 12.
+# Everything the build and the tests need, all from Debian 12 (the fuzzer's clang is extra:
+# see docs/fuzzing.md).
 KITE_PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache
   libcaf-dev cppzmq-dev libzmq3-dev libfmt-dev libspdlog-dev catch2 libyaml-cpp-dev
-  clang-14 libclang-rt-14-dev
 )
 
 kite_install_packages() {
