@@ -172,7 +172,7 @@ struct link::impl {
       auto monitor_endpoint = fmt::format("inproc://kite.monitor.{}", static_cast<void*>(this));
       if (zmq_socket_monitor(socket.handle(), monitor_endpoint.c_str(),
                              ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
-                                 ZMQ_EVENT_DISCONNECTED) != 0)
+                                 ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_DISCONNECTED) != 0)
         throw zmq::error_t{};
       monitor = zmq::socket_t{context, zmq::socket_type::pair};
       monitor.connect(monitor_endpoint);
@@ -290,8 +290,7 @@ struct link::impl {
     return true;
   }
 
-  bool decode_header(const zmq::message_t& part, wire::header& hdr) {
-    wire::frame_error reason{};
+  bool decode_header(const zmq::message_t& part, wire::header& hdr, wire::frame_error& reason) {
     if (!wire::decode(part.data<char>(), part.size(), hdr, reason)) {
       count(reason);
       return false;
@@ -303,8 +302,10 @@ struct link::impl {
                        const zmq::message_t& payload) {
     std::string routing_id{rid.data<char>(), rid.size()};
     wire::header hdr;
-    if (!decode_header(head, hdr)) {
-      send_reject(&routing_id, 0, wire::frame_error::bad_magic, "malformed header");
+    wire::frame_error reason{};
+    if (!decode_header(head, hdr, reason)) {
+      send_reject(&routing_id, 0, reason,
+                  fmt::format("malformed header: {}", wire::to_string(reason)));
       return;
     }
     if (payload.size() > settings.timing.max_frame_bytes) {
@@ -409,7 +410,8 @@ struct link::impl {
 
   void on_client_frame(const zmq::message_t& head, const zmq::message_t& payload) {
     wire::header hdr;
-    if (!decode_header(head, hdr)) return;
+    wire::frame_error reason{};
+    if (!decode_header(head, hdr, reason)) return;
     if (payload.size() > settings.timing.max_frame_bytes) {
       count(wire::frame_error::oversized);
       return;
@@ -555,6 +557,8 @@ struct link::impl {
       spdlog::error("link {}: handshake with {} failed: check upstream.server_key and "
                     "security.curve on both sides",
                     settings.node_id, settings.endpoint);
+    else if (id == ZMQ_EVENT_HANDSHAKE_SUCCEEDED && !up)
+      send_control(nullptr, wire::kind::hello, 0, 0, hello_payload); // don't wait for the tick
     else if (id == ZMQ_EVENT_DISCONNECTED)
       mark_down("connection closed");
   }
