@@ -45,6 +45,14 @@ bool parse_unsigned(const std::string& text, uint64_t& out) {
   return true;
 }
 
+/// The key itself, whose position is where a person looks for a value that is missing.
+YAML::Node key_node(const YAML::Node& map, const char* key) {
+  for (const auto& entry : map)
+    if (entry.first.Scalar() == key)
+      return entry.first;
+  return map;
+}
+
 } // namespace
 
 std::string nearest(const std::string& word, const std::vector<std::string>& candidates) {
@@ -120,7 +128,7 @@ void config_reader::read(const YAML::Node& map, const std::string& path, const c
   } else if (required) {
     bool present = map.IsMap() && map[key].IsDefined();
     if (present)
-      fail(map[key], join(path, key), "has no value");
+      fail(key_node(map, key), join(path, key), "has no value");
     else
       fail(map, join(path, key), "is required and missing");
   }
