@@ -48,8 +48,7 @@ bool parse_unsigned(const std::string& text, uint64_t& out) {
 /// The key itself, whose position is where a person looks for a value that is missing.
 YAML::Node key_node(const YAML::Node& map, const char* key) {
   for (const auto& entry : map)
-    if (entry.first.Scalar() == key)
-      return entry.first;
+    if (entry.first.Scalar() == key) return entry.first;
   return map;
 }
 
