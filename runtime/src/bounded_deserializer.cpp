@@ -1,5 +1,7 @@
 #include "bounded_deserializer.hpp"
 
+#include <cmath>
+
 #include <caf/sec.hpp>
 
 namespace kite::detail {
@@ -71,13 +73,20 @@ caf::error bounded_deserializer::apply_impl(uint64_t& x) {
   return inner_.apply(x);
 }
 caf::error bounded_deserializer::apply_impl(float& x) {
-  return inner_.apply(x);
+  return read_finite(x);
 }
 caf::error bounded_deserializer::apply_impl(double& x) {
-  return inner_.apply(x);
+  return read_finite(x);
 }
 caf::error bounded_deserializer::apply_impl(long double& x) {
-  return inner_.apply(x);
+  return read_finite(x);
+}
+
+template <class Float> caf::error bounded_deserializer::read_finite(Float& x) {
+  if (auto err = inner_.apply(x)) return err;
+  // Kite never encodes infinity or NaN (see payload_serializer); a peer that sends one lies.
+  if (!std::isfinite(x)) return caf::make_error(caf::sec::invalid_argument);
+  return caf::none;
 }
 
 caf::error bounded_deserializer::apply_impl(std::string& x) {

@@ -1,5 +1,6 @@
 // A binary_deserializer that refuses sequence lengths larger than the bytes left, so a lying
-// length prefix cannot make the decoder allocate gigabytes before it notices.
+// length prefix cannot make the decoder allocate gigabytes before it notices, and that refuses
+// infinities and NaN, which Kite never encodes.
 #pragma once
 
 #include <caf/binary_deserializer.hpp>
@@ -38,6 +39,8 @@ protected:
 
 private:
   template <class String> caf::error read_string(String& x);
+
+  template <class Float> caf::error read_finite(Float& x);
 
   caf::binary_deserializer inner_;
 };

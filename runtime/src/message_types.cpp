@@ -7,6 +7,7 @@
 
 #include "bounded_deserializer.hpp"
 #include "kite/runtime/wire.hpp"
+#include "payload_serializer.hpp"
 
 namespace kite {
 
@@ -21,6 +22,12 @@ bool decode_with_bounds(const char* data, size_t size,
     // A user type's own inspect() may throw on values it rejects; that is a bad payload.
     return false;
   }
+}
+
+caf::error encode_with_checks(std::vector<char>& out,
+                              const std::function<caf::error(caf::serializer&)>& write) {
+  payload_serializer sink{out};
+  return write(sink);
 }
 
 } // namespace detail
@@ -57,7 +64,9 @@ caf::expected<uint16_t> message_types::encode(const caf::message& msg,
     bool same = rtti.first != 0 ? rtti.first == e.rtti.first
                                 : e.rtti.first == 0 && *rtti.second == *e.rtti.second;
     if (same) {
-      e.encode(msg, out);
+      if (auto err = e.encode(msg, out))
+        return make_error(errc::wire,
+                          fmt::format("cannot encode a '{}': {}", e.name, describe(err)));
       return static_cast<uint16_t>(i);
     }
   }

@@ -8,11 +8,12 @@
 #include <typeinfo>
 #include <vector>
 
-#include <caf/binary_serializer.hpp>
+#include <caf/deserializer.hpp>
 #include <caf/expected.hpp>
 #include <caf/make_message.hpp>
 #include <caf/message.hpp>
 #include <caf/rtti_pair.hpp>
+#include <caf/serializer.hpp>
 
 #include "kite/runtime/error.hpp"
 
@@ -23,12 +24,16 @@ namespace detail {
 /// Decodes a payload into `x`, bounding sizes; false on malformed or trailing bytes.
 template <class T> bool decode_payload(const char* data, size_t size, T& x);
 
+/// Runs `write` on a serializer that refuses values the wire cannot carry.
+caf::error encode_with_checks(std::vector<char>& out,
+                              const std::function<caf::error(caf::serializer&)>& write);
+
 } // namespace detail
 
 /// Maps announced type names to encoders and decoders of single-value payloads.
 class message_types {
 public:
-  using encoder = std::function<void(const caf::message&, std::vector<char>&)>;
+  using encoder = std::function<caf::error(const caf::message&, std::vector<char>&)>;
   using decoder = std::function<bool(const char*, size_t, caf::message&)>;
 
   /// Registers the wire codec of `T` under `name`; names must be unique.
@@ -37,10 +42,8 @@ public:
     e.name = name;
     e.rtti = caf::make_rtti_pair<T>();
     e.encode = [](const caf::message& msg, std::vector<char>& out) {
-      caf::binary_serializer sink{static_cast<caf::execution_unit*>(nullptr), out};
       auto copy = msg.get_as<T>(0);
-      // Serializing into a growing vector cannot fail.
-      static_cast<void>(sink(copy));
+      return detail::encode_with_checks(out, [&copy](caf::serializer& sink) { return sink(copy); });
     };
     e.decode = [](const char* data, size_t size, caf::message& out) {
       T value{};
