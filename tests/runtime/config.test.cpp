@@ -1,0 +1,109 @@
+#include "kite/runtime/config.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "kite/runtime/error.hpp"
+#include "temp_dir.hpp"
+
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr const char* key = "Yne@$w-vo<fVvi]a<NY6T1ed:M$fCG*[IaLV{hID";
+
+std::string problems_of(const caf::error& err) {
+  return kite::describe(err);
+}
+
+} // namespace
+
+TEST_CASE("config: a valid edge config loads with its values and the defaults") {
+  kite::test::temp_dir dir;
+  auto path = dir.write("edge.yaml", std::string{R"(kind: edge
+node_id: robot-7
+threads: 3
+log: {level: debug}
+link:
+  heartbeat_interval: 250ms
+  reconnect_max: 2s
+security:
+  secret_key_file: /etc/kite/robot-7.key
+upstream:
+  endpoint: tcp://10.0.0.1:5555
+  server_key: ")"} + key + R"("
+pipeline:
+  source: {rate_hz: 12.5, values: 4, count: 100}
+  target: {type: robotics.mapper}
+)");
+  auto cfg = kite::load_edge_config(path);
+  REQUIRE(cfg);
+  CHECK(cfg->node.node_id == "robot-7");
+  CHECK(cfg->node.threads == 3);
+  CHECK(cfg->node.log.level == "debug");
+  CHECK(cfg->node.link.heartbeat_interval == 250ms);
+  CHECK(cfg->node.link.reconnect_max == 2s);
+  CHECK(cfg->node.link.reconnect_min == 100ms); // default
+  CHECK(cfg->upstream.server_key == key);
+  CHECK(cfg->pipeline.source.rate_hz == 12.5);
+  CHECK(cfg->pipeline.source.count == 100);
+  CHECK(cfg->pipeline.stage.window == 4); // default
+  CHECK(cfg->pipeline.target.type == "robotics.mapper");
+  CHECK(cfg->pipeline.target.key == "robot-7"); // defaults to node_id
+}
+
+TEST_CASE("config: an unknown key is an error that suggests the nearest valid key") {
+  kite::test::temp_dir dir;
+  auto path = dir.write("worker.yaml", "kind: worker\nnode_id: w\nsecurity: {curve: false}\n"
+                                       "link:\n  heartbeat_intervall: 5s\n");
+  auto cfg = kite::load_worker_config(path);
+  REQUIRE_FALSE(cfg);
+  CHECK(problems_of(cfg.error()) ==
+        path + ":5:3: key 'link.heartbeat_intervall': unknown key; did you mean "
+               "'heartbeat_interval'?");
+}
+
+TEST_CASE("config: every problem is reported at once, each with file, line and key") {
+  kite::test::temp_dir dir;
+  auto path = dir.write("worker.yaml", "kind: worker\n"
+                                       "node_id: w\n"
+                                       "threads: 0\n"
+                                       "request_timeout: 5 seconds\n"
+                                       "bind: localhost:5555\n"
+                                       "security:\n"
+                                       "  secret_key_file: w.key\n"
+                                       "  allow: [short]\n");
+  auto text = problems_of(kite::load_worker_config(path).error());
+  CHECK_THAT(text, Catch::Contains(path + ":3:10: key 'threads': expected a whole number from 1 "
+                                          "to 256, got '0'"));
+  CHECK_THAT(text, Catch::Contains(path + ":4:18: key 'request_timeout': expected a duration "
+                                          "such as 250ms, 2s or 1m"));
+  CHECK_THAT(text, Catch::Contains(path + ":5:7: key 'bind': expected an endpoint"));
+  CHECK_THAT(text, Catch::Contains(path + ":8:11: key 'security.allow[0]': expected a "
+                                          "40-character Z85 public key"));
+}
+
+TEST_CASE("config: the kind must match and CURVE needs a secret key file") {
+  kite::test::temp_dir dir;
+  auto edge_as_worker = dir.write("a.yaml", "kind: edge\nnode_id: e\n");
+  CHECK_THAT(problems_of(kite::load_worker_config(edge_as_worker).error()),
+             Catch::Contains("this is a 'edge' config, but a 'worker' config was expected"));
+  auto no_kind = dir.write("b.yaml", "node_id: w\n");
+  CHECK_THAT(problems_of(kite::load_worker_config(no_kind).error()),
+             Catch::Contains("key 'kind': is required and missing"));
+  auto no_secret = dir.write("c.yaml", "kind: worker\nnode_id: w\n");
+  CHECK_THAT(problems_of(kite::load_worker_config(no_secret).error()),
+             Catch::Contains("key 'security.secret_key_file': is required while security.curve "
+                             "is true"));
+}
+
+TEST_CASE("config: YAML syntax errors and missing files name the file") {
+  kite::test::temp_dir dir;
+  auto broken = dir.write("broken.yaml", "kind: worker\nbind: [oops\n");
+  CHECK_THAT(problems_of(kite::load_worker_config(broken).error()),
+             Catch::StartsWith(broken + ":3:1: YAML syntax error"));
+  CHECK_THAT(problems_of(kite::load_worker_config(dir.path() + "/none.yaml").error()),
+             Catch::EndsWith("none.yaml: cannot open the config file"));
+  auto kind = kite::config_kind(dir.write("k.yaml", "kind: worker\n"));
+  REQUIRE(kind);
+  CHECK(*kind == "worker");
+}
