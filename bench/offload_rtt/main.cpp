@@ -161,16 +161,17 @@ int run_raw_server(int argc, char** argv) {
 
 constexpr const char* usage =
     "usage: offload_rtt [--reps N] [--json FILE] [--sizes 64,1024,65536] [--curve off,on]\n"
-    "                   [--threads N] [--quick yes] [--only kite]\n"
-    "  --reps   repetitions of each row, alternating raw and Kite (default 5)\n"
-    "  --json   writes one JSON object per row to FILE\n"
-    "  --threads  CAF scheduler threads of the edge and the worker (default 2, as a node's)\n"
-    "  --quick  a short run, to check that it works\n"
-    "  --only   kite: skips raw ZeroMQ (for profiling; no ratios)\n";
+    "                   [--threads N] [--worker-bin PATH] [--quick yes] [--only kite]\n"
+    "  --reps N         repetitions of each row, alternating raw and Kite (default 5)\n"
+    "  --json FILE      writes one JSON object per row to FILE\n"
+    "  --threads N      CAF scheduler threads of the edge and the worker (default 2, a node's)\n"
+    "  --worker-bin P   the kite-cloud to run (default: the one built with this benchmark)\n"
+    "  --quick yes      a short run, to check that it works\n"
+    "  --only kite      skips raw ZeroMQ, for profiling (no ratios)\n";
 
 int run(int argc, char** argv) {
-  auto args = kite::parse_cli(argc, argv, 1,
-                              {"json", "reps", "quick", "sizes", "curve", "only", "threads"});
+  auto args = kite::parse_cli(
+      argc, argv, 1, {"json", "reps", "quick", "sizes", "curve", "only", "threads", "worker-bin"});
   if (!args || !args->positional.empty()) {
     std::fprintf(stderr, "offload_rtt: %s\n%s",
                  args ? "unexpected argument" : kite::describe(args.error()).c_str(), usage);
@@ -226,7 +227,7 @@ int run(int argc, char** argv) {
       raw_server = std::make_unique<server_process>(raw_argv, raw_ready);
     }
     auto kite_ready = ready();
-    server_process worker{{KITE_CLOUD_BIN, "worker", "--config",
+    server_process worker{{args->get("worker-bin", KITE_CLOUD_BIN), "worker", "--config",
                            worker_config(dir, curve, edge_keys, work.threads), "--ready-file",
                            kite_ready},
                           kite_ready};
