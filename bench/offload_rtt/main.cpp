@@ -22,6 +22,7 @@
 #include "kite/runtime/cli_args.hpp"
 #include "kite/runtime/error.hpp"
 #include "kite/runtime/keys.hpp"
+#include "kite/runtime/node.hpp"
 #include "kite_client.hpp"
 #include "raw_zmq.hpp"
 
@@ -297,6 +298,8 @@ int run(int argc, char** argv) {
 } // namespace
 
 int main(int argc, char** argv) {
+  // As kite-edge and kite-cloud do; the raw side gets the same allocator, like for like.
+  kite::configure_allocator();
   try {
     if (argc >= 2 && std::string{argv[1]} == "raw-server") return run_raw_server(argc, argv);
     return run(argc, argv);
