@@ -1,14 +1,15 @@
 #include "kite_client.hpp"
 
 #include <chrono>
+#include <memory>
 #include <stdexcept>
 #include <thread>
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
-#include <caf/event_based_actor.hpp>
 #include <caf/scoped_actor.hpp>
-#include <caf/send.hpp>
+#include <caf/stateful_actor.hpp>
+#include <spdlog/spdlog.h>
 
 #include "kite/actors/builtin.hpp"
 #include "kite/actors/messages.hpp"
@@ -25,30 +26,97 @@ namespace {
 using clock_type = std::chrono::steady_clock;
 using done_atom = caf::atom_constant<caf::atom("done")>;
 
-/// Keeps `window` echo requests in flight until `total` are answered, then tells `report`.
-caf::behavior pipeline_driver(caf::event_based_actor* self, caf::actor router, actors::blob payload,
-                              size_t total, size_t window, caf::actor report) {
-  auto sent = std::make_shared<size_t>(0);
-  auto answered = std::make_shared<size_t>(0);
-  auto send_one = std::make_shared<std::function<void()>>();
-  *send_one = [=] {
-    ++*sent;
-    self->request(router, caf::infinite, offload_atom::value, std::string{"kite.echo"},
-                  std::string{"bench"}, caf::make_message(payload))
-        .then(
-            [=](const actors::blob&) {
-              if (++*answered == total) {
-                self->send(report, done_atom::value);
-                self->quit();
-              } else if (*sent < total) {
-                (*send_one)();
-              }
-            },
-            [=](caf::error& err) { throw std::runtime_error("echo failed: " + describe(err)); });
-  };
-  for (size_t i = 0; i < window && i < total; ++i)
-    (*send_one)();
+/// What a driver measured; written by the driver, read after its done message arrives.
+struct driver_result {
+  std::vector<double> round_trips_us;
+  /// When the warm-up's last answer arrived: from here on, `count` answers are timed.
+  clock_type::time_point measuring_since;
+  clock_type::time_point last_answered;
+  std::string error;
+};
+
+/// State of a driver: the user's side of the benchmark, an event-based actor that offloads
+/// through the router exactly like the edge's offload sink does.
+struct driver_state {
+  static constexpr const char* name = "bench.offload_driver";
+  caf::actor router;
+  actors::blob payload;
+  size_t warmup = 0;
+  size_t total = 0;
+  size_t window = 1;
+  size_t sent = 0;
+  size_t answered = 0;
+  std::shared_ptr<driver_result> result;
+  caf::actor report;
+};
+
+using driver_actor = caf::stateful_actor<driver_state>;
+
+void finish(driver_actor* self, std::string error = {}) {
+  auto& s = self->state;
+  s.result->error = std::move(error);
+  s.result->last_answered = clock_type::now();
+  self->send(s.report, done_atom::value);
+  self->quit();
+}
+
+void send_one(driver_actor* self) {
+  auto& s = self->state;
+  auto index = s.sent++;
+  auto start = clock_type::now();
+  self->request(s.router, caf::infinite, offload_atom::value, std::string{"kite.echo"},
+                std::string{"bench"}, caf::make_message(s.payload))
+      .then(
+          [self, index, start](const actors::blob& answer) {
+            auto& s = self->state;
+            if (answer.bytes.size() != s.payload.bytes.size()) {
+              finish(self, "echo answered a payload of the wrong size");
+              return;
+            }
+            if (index >= s.warmup)
+              s.result->round_trips_us.push_back(
+                  std::chrono::duration<double, std::micro>(clock_type::now() - start).count());
+            if (++s.answered == s.warmup) s.result->measuring_since = clock_type::now();
+            if (s.answered == s.total) {
+              finish(self);
+              return;
+            }
+            if (s.sent < s.total) send_one(self);
+          },
+          [self](caf::error& err) { finish(self, "echo failed: " + describe(err)); });
+}
+
+/// Keeps `window` requests in flight until `warmup + count` are answered, timing each one
+/// after the warm-up.
+caf::behavior offload_driver(driver_actor* self, caf::actor router, actors::blob payload,
+                             size_t warmup, size_t count, size_t window,
+                             std::shared_ptr<driver_result> result, caf::actor report) {
+  auto& s = self->state;
+  s.router = std::move(router);
+  s.payload = std::move(payload);
+  s.warmup = warmup;
+  s.total = warmup + count;
+  s.window = window;
+  s.result = std::move(result);
+  s.report = std::move(report);
+  s.result->round_trips_us.reserve(count);
+  s.result->measuring_since = clock_type::now();
+  for (size_t i = 0; i < std::max<size_t>(1, std::min(window, s.total)); ++i)
+    send_one(self);
   return {[](done_atom) {}};
+}
+
+/// Runs one driver to completion and returns what it measured.
+driver_result drive(caf::actor_system& sys, caf::scoped_actor& self, const caf::actor& router,
+                    const actors::blob& payload, size_t warmup, size_t count, size_t window) {
+  auto result = std::make_shared<driver_result>();
+  sys.spawn(offload_driver, router, payload, warmup, count, window, result,
+            caf::actor_cast<caf::actor>(self));
+  bool done = false;
+  self->receive([&](done_atom) { done = true; }, caf::after(std::chrono::seconds(120)) >> [] {});
+  if (!done) throw std::runtime_error("kite: no answer from the worker within 120 s");
+  if (!result->error.empty()) throw std::runtime_error("kite: " + result->error);
+  return std::move(*result);
 }
 
 } // namespace
@@ -58,7 +126,7 @@ measurement measure_kite(const std::string& endpoint, const keypair* client,
   registry types;
   actors::register_builtin(types);
   caf::actor_system_config cfg;
-  configure_scheduler(cfg, 2);
+  configure_scheduler(cfg, work.threads);
   types.install(cfg);
   caf::actor_system sys{cfg};
 
@@ -83,34 +151,19 @@ measurement measure_kite(const std::string& endpoint, const keypair* client,
 
   actors::blob payload{std::string(size, 'k')};
   caf::scoped_actor self{sys};
-  auto round_trip = [&] {
-    self->request(router, caf::infinite, offload_atom::value, std::string{"kite.echo"},
-                  std::string{"bench"}, caf::make_message(payload))
-        .receive([](const actors::blob&) {},
-                 [](caf::error& err) { throw std::runtime_error("echo: " + describe(err)); });
-  };
-  for (size_t i = 0; i < work.warmup; ++i)
-    round_trip();
-  std::vector<double> samples;
-  samples.reserve(work.round_trips);
-  for (size_t i = 0; i < work.round_trips; ++i) {
-    auto start = clock_type::now();
-    round_trip();
-    samples.push_back(std::chrono::duration<double, std::micro>(clock_type::now() - start).count());
-  }
   measurement out;
   out.transport = "kite";
   out.curve = client != nullptr;
   out.size = size;
-  out.p50_us = quantile(samples, 0.5);
-  out.p99_us = quantile(samples, 0.99);
-
-  auto start = clock_type::now();
-  sys.spawn(pipeline_driver, router, payload, work.pipelined, work.window,
-            caf::actor_cast<caf::actor>(self));
-  self->receive([](done_atom) {});
-  out.round_trips_per_s = static_cast<double>(work.pipelined) /
-                          std::chrono::duration<double>(clock_type::now() - start).count();
+  // Round trip: one request in flight.
+  auto single = drive(sys, self, router, payload, work.warmup, work.round_trips, 1);
+  out.p50_us = quantile(single.round_trips_us, 0.5);
+  out.p99_us = quantile(single.round_trips_us, 0.99);
+  // Throughput: `window` requests in flight, timed over the answers after the warm-up.
+  auto piped = drive(sys, self, router, payload, work.warmup, work.pipelined, work.window);
+  out.round_trips_per_s =
+      static_cast<double>(work.pipelined) /
+      std::chrono::duration<double>(piped.last_answered - piped.measuring_since).count();
 
   self->send_exit(router, caf::exit_reason::user_shutdown);
   (*uplink)->stop();

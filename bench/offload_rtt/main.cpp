@@ -4,22 +4,25 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <map>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "kite/runtime/cli_args.hpp"
 #include "kite/runtime/error.hpp"
 #include "kite/runtime/keys.hpp"
+#include "kite/runtime/node.hpp"
 #include "kite_client.hpp"
 #include "raw_zmq.hpp"
 
@@ -68,11 +71,12 @@ kite::keypair make_keys(const std::string& prefix) {
   return *keys;
 }
 
-std::string worker_config(const std::string& dir, bool curve, const kite::keypair& edge) {
+std::string worker_config(const std::string& dir, bool curve, const kite::keypair& edge,
+                          uint32_t threads) {
   auto path = fmt::format("{}/worker-{}.yaml", dir, curve ? "curve" : "plain");
   std::ofstream out{path};
-  out << "kind: worker\nnode_id: bench-worker\nthreads: 2\nbind: tcp://127.0.0.1:*\n"
-      << "log: {level: warn}\n";
+  out << fmt::format("kind: worker\nnode_id: bench-worker\nthreads: {}\n", threads)
+      << "bind: tcp://127.0.0.1:*\nlog: {level: warn}\n";
   if (curve)
     out << fmt::format("security:\n  secret_key_file: {}/worker.key\n  allow: [\"{}\"]\n", dir,
                        edge.public_key);
@@ -81,130 +85,226 @@ std::string worker_config(const std::string& dir, bool curve, const kite::keypai
   return path;
 }
 
-/// The median by p50 of repeated measurements of one row, with the spread of p50 and rate.
-struct row {
-  measurement median;
-  double p50_min = 0, p50_max = 0, rate_min = 0, rate_max = 0;
+/// Median and range of one quantity over the repetitions.
+struct spread {
+  double median = 0;
+  double min = 0;
+  double max = 0;
 };
 
-row summarize(std::vector<measurement> reps) {
-  std::vector<double> p50, p99, rate;
-  for (auto& m : reps) {
-    p50.push_back(m.p50_us);
-    p99.push_back(m.p99_us);
-    rate.push_back(m.round_trips_per_s);
-  }
-  row out;
-  out.median = reps.front();
-  out.median.p50_us = kite::bench::quantile(p50, 0.5);
-  out.median.p99_us = kite::bench::quantile(p99, 0.5);
-  out.median.round_trips_per_s = kite::bench::quantile(rate, 0.5);
-  out.p50_min = p50.front();
-  out.p50_max = p50.back();
-  out.rate_min = rate.front();
-  out.rate_max = rate.back();
+spread spread_of(std::vector<double> values) {
+  spread out;
+  out.median = kite::bench::quantile(values, 0.5); // sorts
+  out.min = values.front();
+  out.max = values.back();
   return out;
+}
+
+/// One row of the table: a transport at one size and CURVE setting, over all repetitions.
+struct row {
+  std::string transport;
+  spread p50;
+  spread p99;
+  spread rate;
+  /// Kite over raw, computed per repetition from the pair measured back to back.
+  spread p50_ratio;
+  spread rate_ratio;
+};
+
+row summarize(const std::vector<measurement>& reps, const std::vector<measurement>& raw) {
+  std::vector<double> p50, p99, rate, p50_ratio, rate_ratio;
+  for (size_t i = 0; i < reps.size(); ++i) {
+    p50.push_back(reps[i].p50_us);
+    p99.push_back(reps[i].p99_us);
+    rate.push_back(reps[i].round_trips_per_s);
+    p50_ratio.push_back(reps[i].p50_us / raw[i].p50_us);
+    rate_ratio.push_back(reps[i].round_trips_per_s / raw[i].round_trips_per_s);
+  }
+  return {reps.front().transport, spread_of(p50),       spread_of(p99),
+          spread_of(rate),        spread_of(p50_ratio), spread_of(rate_ratio)};
 }
 
 std::string size_name(size_t size) {
   return size >= 1024 ? fmt::format("{} KiB", size / 1024) : fmt::format("{} B", size);
 }
 
-} // namespace
+/// The rate target at `size`: none between the two sizes the issue names.
+double rate_target(size_t size) {
+  return size >= 65536 ? 0.8 : size <= 64 ? 0.5 : 0.0;
+}
 
-int main(int argc, char** argv) {
-  if (argc >= 2 && std::string{argv[1]} == "raw-server") {
-    auto args = kite::parse_cli(argc, argv, 2, {"bind", "secret-key-file", "ready-file"});
-    if (!args) return 2;
-    std::string secret;
-    if (auto path = args->get("secret-key-file"); !path.empty()) {
-      auto keys = kite::load_secret_key(path);
-      if (!keys) return 1;
-      secret = keys->secret_key;
-    }
-    return kite::bench::serve_raw_echo(args->get("bind"), secret, args->get("ready-file"));
+constexpr double p50_target = 1.5;
+
+/// Splits "a,b,c".
+std::vector<std::string> split(const std::string& text) {
+  std::vector<std::string> out;
+  size_t begin = 0;
+  while (begin <= text.size()) {
+    auto end = text.find(',', begin);
+    if (end == std::string::npos) end = text.size();
+    if (end > begin) out.push_back(text.substr(begin, end - begin));
+    begin = end + 1;
   }
-  auto args = kite::parse_cli(argc, argv, 1, {"json", "reps", "quick"});
-  if (!args) {
-    std::fprintf(stderr,
-                 "offload_rtt: %s\nusage: offload_rtt [--json FILE] [--reps N] "
-                 "[--quick yes]\n",
-                 kite::describe(args.error()).c_str());
+  return out;
+}
+
+int run_raw_server(int argc, char** argv) {
+  auto args = kite::parse_cli(argc, argv, 2, {"bind", "secret-key-file", "ready-file"});
+  if (!args) return 2;
+  std::string secret;
+  if (auto path = args->get("secret-key-file"); !path.empty()) {
+    auto keys = kite::load_secret_key(path);
+    if (!keys) return 1;
+    secret = keys->secret_key;
+  }
+  return kite::bench::serve_raw_echo(args->get("bind"), secret, args->get("ready-file"));
+}
+
+constexpr const char* usage =
+    "usage: offload_rtt [--reps N] [--json FILE] [--sizes 64,1024,65536] [--curve off,on]\n"
+    "                   [--threads N] [--worker-bin PATH] [--quick yes] [--only kite]\n"
+    "  --reps N         repetitions of each row, alternating raw and Kite (default 5)\n"
+    "  --json FILE      writes one JSON object per row to FILE\n"
+    "  --threads N      CAF scheduler threads of the edge and the worker (default 2, a node's)\n"
+    "  --worker-bin P   the kite-cloud to run (default: the one built with this benchmark)\n"
+    "  --quick yes      a short run, to check that it works\n"
+    "  --only kite      skips raw ZeroMQ, for profiling (no ratios)\n";
+
+int run(int argc, char** argv) {
+  auto args = kite::parse_cli(
+      argc, argv, 1, {"json", "reps", "quick", "sizes", "curve", "only", "threads", "worker-bin"});
+  if (!args || !args->positional.empty()) {
+    std::fprintf(stderr, "offload_rtt: %s\n%s",
+                 args ? "unexpected argument" : kite::describe(args.error()).c_str(), usage);
     return 2;
   }
   int reps = std::atoi(args->get("reps", "5").c_str());
+  std::vector<size_t> sizes;
+  for (const auto& word : split(args->get("sizes", "64,1024,65536")))
+    sizes.push_back(std::strtoul(word.c_str(), nullptr, 10));
+  std::vector<bool> curves;
+  for (const auto& word : split(args->get("curve", "off,on")))
+    curves.push_back(word == "on");
+  bool with_raw = args->get("only") != "kite";
   kite::bench::workload work;
   if (args->get("quick") == "yes") work = {50, 300, 2000, 64};
+  work.threads = static_cast<uint32_t>(std::atoi(args->get("threads", "2").c_str()));
+  if (reps < 1 || work.threads < 1 || sizes.empty() || curves.empty() ||
+      std::count(sizes.begin(), sizes.end(), size_t{0}) > 0) {
+    std::fprintf(stderr, "offload_rtt: bad --reps, --threads, --sizes or --curve\n%s", usage);
+    return 2;
+  }
+  // Link events logged at info would break up the table; nothing on the request path logs.
+  spdlog::set_level(spdlog::level::warn);
   auto self = std::filesystem::canonical("/proc/self/exe").string();
 
   std::string dir = std::filesystem::temp_directory_path() / "kite-bench.XXXXXX";
-  if (::mkdtemp(dir.data()) == nullptr) return 1;
+  if (::mkdtemp(dir.data()) == nullptr) throw std::runtime_error("cannot create a temp dir");
   auto worker_keys = make_keys(dir + "/worker");
   auto edge_keys = make_keys(dir + "/edge");
 
   std::FILE* json = nullptr;
-  if (auto path = args->get("json"); !path.empty()) json = std::fopen(path.c_str(), "w");
+  if (auto path = args->get("json"); !path.empty()) {
+    json = std::fopen(path.c_str(), "w");
+    if (json == nullptr) throw std::runtime_error("cannot write " + path);
+  }
 
-  std::printf("%-8s %-5s %-7s %10s %10s %12s %8s %8s   (median of %d; p50 and rate ranges)\n",
-              "path", "curve", "size", "p50 us", "p99 us", "rt/s", "p50 x", "rate x", reps);
+  std::printf("%-9s %-5s %-7s %8s %8s %13s %9s %9s   %s\n", "transport", "curve", "size", "p50 us",
+              "p99 us", "round trips/s", "p50 ratio", "rate ratio",
+              "ranges over reps: p50 us; round trips/s; ratios");
   bool all_met = true;
-  for (bool curve : {false, true}) {
+  for (bool curve : curves) {
     int generation = 0;
     auto ready = [&] { return fmt::format("{}/ready-{}-{}", dir, curve, generation++); };
-    auto raw_ready = ready();
-    std::vector<std::string> raw_argv{self,           "raw-server", "--bind", "tcp://127.0.0.1:*",
-                                      "--ready-file", raw_ready};
-    if (curve) {
-      raw_argv.push_back("--secret-key-file");
-      raw_argv.push_back(dir + "/worker.key");
+    std::unique_ptr<server_process> raw_server;
+    if (with_raw) {
+      auto raw_ready = ready();
+      std::vector<std::string> raw_argv{self,           "raw-server", "--bind", "tcp://127.0.0.1:*",
+                                        "--ready-file", raw_ready};
+      if (curve) {
+        raw_argv.push_back("--secret-key-file");
+        raw_argv.push_back(dir + "/worker.key");
+      }
+      raw_server = std::make_unique<server_process>(raw_argv, raw_ready);
     }
-    server_process raw_server{raw_argv, raw_ready};
     auto kite_ready = ready();
-    server_process worker{{KITE_CLOUD_BIN, "worker", "--config",
-                           worker_config(dir, curve, edge_keys), "--ready-file", kite_ready},
+    server_process worker{{args->get("worker-bin", KITE_CLOUD_BIN), "worker", "--config",
+                           worker_config(dir, curve, edge_keys, work.threads), "--ready-file",
+                           kite_ready},
                           kite_ready};
     const kite::keypair* client = curve ? &edge_keys : nullptr;
-    for (size_t size : {size_t{64}, size_t{1024}, size_t{65536}}) {
+    for (size_t size : sizes) {
       auto sized = work;
+      // Keep a 64 KiB row as long as a small one: fewer, bigger round trips.
       if (size >= 65536) sized.pipelined = std::max<size_t>(work.pipelined / 10, 200);
       std::vector<measurement> raw_reps, kite_reps;
       for (int rep = 0; rep < reps; ++rep) {
         // Alternate, so drift in the machine's load hits both sides alike.
-        raw_reps.push_back(kite::bench::measure_raw(raw_server.endpoint(), client,
-                                                    worker_keys.public_key, size, sized));
+        if (with_raw)
+          raw_reps.push_back(kite::bench::measure_raw(raw_server->endpoint(), client,
+                                                      worker_keys.public_key, size, sized));
         kite_reps.push_back(kite::bench::measure_kite(worker.endpoint(), client,
                                                       worker_keys.public_key, size, sized));
       }
-      auto raw = summarize(raw_reps);
-      auto kite = summarize(kite_reps);
-      double p50_ratio = kite.median.p50_us / raw.median.p50_us;
-      double rate_ratio = kite.median.round_trips_per_s / raw.median.round_trips_per_s;
-      double rate_target = size >= 65536 ? 0.8 : size <= 64 ? 0.5 : 0.0;
-      bool met = p50_ratio <= 1.5 && rate_ratio >= rate_target;
+      if (!with_raw) raw_reps = kite_reps; // ratios of 1, not shown
+      auto raw = summarize(raw_reps, raw_reps);
+      auto kite = summarize(kite_reps, raw_reps);
+      bool met = kite.p50_ratio.median <= p50_target && kite.rate_ratio.median >= rate_target(size);
       all_met = all_met && met;
       for (const auto* r : {&raw, &kite}) {
         bool is_kite = r == &kite;
-        std::printf(
-            "%-8s %-5s %-7s %10.1f %10.1f %12.0f %8s %8s   p50 %.1f-%.1f, rate %.0f-%.0f%s\n",
-            r->median.transport.c_str(), curve ? "on" : "off", size_name(size).c_str(),
-            r->median.p50_us, r->median.p99_us, r->median.round_trips_per_s,
-            is_kite ? fmt::format("{:.2f}", p50_ratio).c_str() : "",
-            is_kite ? fmt::format("{:.2f}", rate_ratio).c_str() : "", r->p50_min, r->p50_max,
-            r->rate_min, r->rate_max, is_kite ? (met ? "  target met" : "  TARGET MISSED") : "");
+        if (!with_raw && !is_kite) continue;
+        auto ratios = is_kite && with_raw
+                          ? fmt::format("; {:.2f}-{:.2f}; {:.2f}-{:.2f}{}", r->p50_ratio.min,
+                                        r->p50_ratio.max, r->rate_ratio.min, r->rate_ratio.max,
+                                        met ? "  targets met" : "  TARGET MISSED")
+                          : std::string{};
+        std::printf("%-9s %-5s %-7s %8.1f %8.1f %13.0f %9s %9s   %.1f-%.1f; %.0f-%.0f%s\n",
+                    r->transport.c_str(), curve ? "on" : "off", size_name(size).c_str(),
+                    r->p50.median, r->p99.median, r->rate.median,
+                    is_kite && with_raw ? fmt::format("{:.2f}", r->p50_ratio.median).c_str() : "",
+                    is_kite && with_raw ? fmt::format("{:.2f}", r->rate_ratio.median).c_str() : "",
+                    r->p50.min, r->p50.max, r->rate.min, r->rate.max, ratios.c_str());
         if (json != nullptr)
           std::fprintf(json,
                        "{\"bench\":\"offload_rtt\",\"transport\":\"%s\",\"curve\":%s,\"size\":%zu,"
-                       "\"p50_us\":%.2f,\"p99_us\":%.2f,\"round_trips_per_s\":%.0f,"
-                       "\"p50_ratio_to_raw\":%.3f,\"rate_ratio_to_raw\":%.3f,\"reps\":%d}\n",
-                       r->median.transport.c_str(), curve ? "true" : "false", size,
-                       r->median.p50_us, r->median.p99_us, r->median.round_trips_per_s,
-                       is_kite ? p50_ratio : 1.0, is_kite ? rate_ratio : 1.0, reps);
+                       "\"reps\":%d,\"window\":%zu,\"p50_us\":%.2f,\"p50_us_min\":%.2f,"
+                       "\"p50_us_max\":%.2f,\"p99_us\":%.2f,\"round_trips_per_s\":%.0f,"
+                       "\"round_trips_per_s_min\":%.0f,\"round_trips_per_s_max\":%.0f%s}\n",
+                       r->transport.c_str(), curve ? "true" : "false", size, reps, sized.window,
+                       r->p50.median, r->p50.min, r->p50.max, r->p99.median, r->rate.median,
+                       r->rate.min, r->rate.max,
+                       is_kite && with_raw
+                           ? fmt::format(",\"p50_ratio\":{:.3f},\"p50_ratio_min\":{:.3f},"
+                                         "\"p50_ratio_max\":{:.3f},\"rate_ratio\":{:.3f},"
+                                         "\"rate_ratio_min\":{:.3f},\"rate_ratio_max\":{:.3f},"
+                                         "\"targets_met\":{}",
+                                         r->p50_ratio.median, r->p50_ratio.min, r->p50_ratio.max,
+                                         r->rate_ratio.median, r->rate_ratio.min, r->rate_ratio.max,
+                                         met ? "true" : "false")
+                                 .c_str()
+                           : "");
       }
       std::fflush(stdout);
+      if (json != nullptr) std::fflush(json);
     }
   }
   if (json != nullptr) std::fclose(json);
   std::filesystem::remove_all(dir);
-  std::printf("%s\n", all_met ? "all targets met" : "some targets missed");
+  if (with_raw) std::printf("%s\n", all_met ? "all targets met" : "some targets missed");
   return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  // As kite-edge and kite-cloud do; the raw side gets the same allocator, like for like.
+  kite::configure_allocator();
+  try {
+    if (argc >= 2 && std::string{argv[1]} == "raw-server") return run_raw_server(argc, argv);
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "offload_rtt: %s\n", e.what());
+    return 1;
+  }
 }

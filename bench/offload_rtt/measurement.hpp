@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,8 @@ struct workload {
   size_t round_trips = 2000;
   size_t pipelined = 20000;
   size_t window = 64;
+  /// CAF scheduler threads of the edge and of the worker; 2 is a node's default.
+  uint32_t threads = 2;
 };
 
 } // namespace kite::bench

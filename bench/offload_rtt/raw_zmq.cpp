@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <stdexcept>
 #include <vector>
 
 #include <zmq.hpp>
@@ -47,6 +48,8 @@ measurement measure_raw(const std::string& endpoint, const keypair* client,
   zmq::context_t context{1};
   zmq::socket_t dealer{context, zmq::socket_type::dealer};
   dealer.set(zmq::sockopt::linger, 0);
+  // A dead echo server fails the run instead of hanging it.
+  dealer.set(zmq::sockopt::rcvtimeo, 120000);
   if (client != nullptr) {
     dealer.set(zmq::sockopt::curve_serverkey, server_key);
     dealer.set(zmq::sockopt::curve_publickey, client->public_key);
@@ -54,18 +57,22 @@ measurement measure_raw(const std::string& endpoint, const keypair* client,
   }
   dealer.connect(endpoint);
   std::vector<char> payload(size, 'k');
-  auto round_trip = [&] {
-    dealer.send(zmq::buffer(payload), zmq::send_flags::none);
+  auto send = [&] { dealer.send(zmq::buffer(payload), zmq::send_flags::none); };
+  auto receive = [&] {
     zmq::message_t reply;
-    static_cast<void>(dealer.recv(reply));
+    if (!dealer.recv(reply)) throw std::runtime_error("raw zmq: no answer within 120 s");
+    if (reply.size() != size) throw std::runtime_error("raw zmq: answer of the wrong size");
   };
-  for (size_t i = 0; i < work.warmup; ++i)
-    round_trip();
+  for (size_t i = 0; i < work.warmup; ++i) {
+    send();
+    receive();
+  }
   std::vector<double> samples;
   samples.reserve(work.round_trips);
   for (size_t i = 0; i < work.round_trips; ++i) {
     auto start = clock_type::now();
-    round_trip();
+    send();
+    receive();
     samples.push_back(micros(clock_type::now() - start));
   }
   measurement out;
@@ -75,17 +82,17 @@ measurement measure_raw(const std::string& endpoint, const keypair* client,
   out.p50_us = quantile(samples, 0.5);
   out.p99_us = quantile(samples, 0.99);
 
+  // Same rules as Kite's side: `window` in flight, timed over the answers after the warm-up.
+  size_t total = work.warmup + work.pipelined;
   size_t sent = 0;
-  size_t received = 0;
   auto start = clock_type::now();
-  for (; sent < work.window && sent < work.pipelined; ++sent)
-    dealer.send(zmq::buffer(payload), zmq::send_flags::none);
-  while (received < work.pipelined) {
-    zmq::message_t reply;
-    static_cast<void>(dealer.recv(reply));
-    ++received;
-    if (sent < work.pipelined) {
-      dealer.send(zmq::buffer(payload), zmq::send_flags::none);
+  for (; sent < work.window && sent < total; ++sent)
+    send();
+  for (size_t answered = 0; answered < total;) {
+    receive();
+    if (++answered == work.warmup) start = clock_type::now();
+    if (sent < total) {
+      send();
       ++sent;
     }
   }

@@ -36,6 +36,7 @@ int run_worker(const worker_config& cfg, const registry& types, const std::strin
     spdlog::error("{}", describe(keys.error()));
     return 1;
   }
+  configure_allocator();
   block_stop_signals();
   caf::actor_system_config sys_cfg;
   configure_scheduler(sys_cfg, cfg.node.threads);

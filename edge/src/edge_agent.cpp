@@ -50,6 +50,7 @@ int run_edge(const edge_config& cfg, const registry& types) {
     spdlog::error("{}", describe(keys.error()));
     return 1;
   }
+  configure_allocator();
   block_stop_signals();
   caf::actor_system_config sys_cfg;
   configure_scheduler(sys_cfg, cfg.node.threads);

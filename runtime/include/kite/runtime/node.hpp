@@ -1,4 +1,5 @@
-// Bootstrap of a node process: scheduler settings, keys, link settings and stop signals.
+// Bootstrap of a node process: scheduler and allocator settings, keys, link settings and stop
+// signals.
 #pragma once
 
 #include <string>
@@ -15,6 +16,10 @@ namespace kite {
 
 /// Sets CAF's scheduler for an I/O-bound node: `threads` workers, the sharing policy.
 void configure_scheduler(caf::actor_system_config& cfg, uint32_t threads);
+
+/// Makes glibc's malloc keep freed payload buffers for reuse instead of returning them to the
+/// kernel after every message; call once at process start.
+void configure_allocator();
 
 /// Loads this node's keypair when CURVE is on; an empty keypair when it is off.
 caf::expected<keypair> load_node_keys(const node_config& cfg);
