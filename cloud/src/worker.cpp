@@ -45,13 +45,14 @@ int run_worker(const worker_config& cfg, const registry& types, const std::strin
 
   auto settings = make_link_settings(cfg.node, std::move(*keys), types.actor_names(runs_on::cloud));
   settings.endpoint = cfg.bind;
+  settings.request_timeout = cfg.request_timeout;
   auto uplink = link::serve(sys, std::move(settings), types.messages());
   if (!uplink) {
     spdlog::error("{}", describe(uplink.error()));
     return 1;
   }
-  auto host = sys.spawn(actor_host, &types, *uplink, caf::duration{cfg.request_timeout});
-  (*uplink)->start(host);
+  actor_host host{sys, types, **uplink};
+  (*uplink)->start([&host](inbound_request& req) { host.handle(req); });
   spdlog::info("worker '{}' listening on {} ({} actor types, CURVE {})", cfg.node.node_id,
                (*uplink)->endpoint(), types.actor_names(runs_on::cloud).size(),
                cfg.node.security.curve ? "on" : "OFF");
@@ -61,8 +62,8 @@ int run_worker(const worker_config& cfg, const registry& types, const std::strin
   }
   auto signal = wait_for_stop_signal();
   spdlog::info("worker '{}' stopping on signal {}", cfg.node.node_id, signal);
-  caf::anon_send_exit(host, caf::exit_reason::user_shutdown);
   (*uplink)->stop();
+  host.shutdown();
   const auto& stats = (*uplink)->stats();
   std::string by_reason;
   for (size_t i = 0; i < wire::frame_error_count; ++i)

@@ -1,13 +1,20 @@
 // The only unit that includes <zmq.hpp>: every socket here is owned by the link's one thread.
 #include "kite/runtime/link.hpp"
 
+#include <poll.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
+#include <caf/actor_companion.hpp>
+#include <caf/mailbox_element.hpp>
+#include <caf/scoped_execution_unit.hpp>
 #include <caf/send.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -17,6 +24,7 @@
 #include "kite/runtime/error.hpp"
 #include "kite/runtime/protocol.hpp"
 #include "outbox.hpp"
+#include "relay_table.hpp"
 
 namespace kite {
 
@@ -94,6 +102,11 @@ struct link::impl {
   std::mutex lifecycle;
   caf::actor target;
   link_stats stats;
+
+  // Server: where requests go, and the actor that relayed requests' answers come back to.
+  request_handler on_request_handler;
+  caf::strong_actor_ptr responder;
+  detail::relay_table relays;
 
   // Server state, owned by the link thread.
   std::unordered_set<std::string> allowed_keys; // raw 32-byte keys
@@ -404,8 +417,8 @@ struct link::impl {
                              remote_type_name(p.message_types, hdr.payload_type)));
       return;
     }
-    caf::anon_send(target, request_atom::value, p.id, hdr.sequence, hdr.actor_type, hdr.actor_key,
-                   std::move(msg));
+    inbound_request req{p.id, hdr.sequence, hdr.actor_type, hdr.actor_key, std::move(msg)};
+    on_request_handler(req);
   }
 
   void on_client_frame(const zmq::message_t& head, const zmq::message_t& payload) {
@@ -509,11 +522,13 @@ struct link::impl {
     ewma = ewma == 0 ? sample : (ewma * 4 + sample) / 5;
   }
 
-  void on_zap() {
+  /// Answers one ZAP request; false when none was waiting.
+  bool on_zap() {
     std::vector<zmq::message_t> request;
-    if (!zmq::recv_multipart(zap, std::back_inserter(request), zmq::recv_flags::dontwait)) return;
+    if (!zmq::recv_multipart(zap, std::back_inserter(request), zmq::recv_flags::dontwait))
+      return false;
     // ZAP 1.0: version, request id, domain, address, identity, mechanism, credentials...
-    if (request.size() < 6) return;
+    if (request.size() < 6) return true;
     auto version = request[0].to_string();
     auto request_id = request[1].to_string();
     auto address = request[3].to_string();
@@ -538,13 +553,15 @@ struct link::impl {
                                            zmq::buffer(status),  zmq::buffer(status_text),
                                            zmq::buffer(user_id), zmq::const_buffer{}};
     zmq::send_multipart(zap, reply);
+    return true;
   }
 
-  void on_monitor() {
+  /// Handles one monitor event; false when none was waiting.
+  bool on_monitor() {
     std::vector<zmq::message_t> event;
-    if (!zmq::recv_multipart(monitor, std::back_inserter(event), zmq::recv_flags::dontwait) ||
-        event.empty() || event[0].size() < 6)
-      return;
+    if (!zmq::recv_multipart(monitor, std::back_inserter(event), zmq::recv_flags::dontwait))
+      return false;
+    if (event.empty() || event[0].size() < 6) return true;
     uint16_t id = 0;
     uint32_t value = 0;
     std::memcpy(&id, event[0].data(), sizeof(id));
@@ -561,6 +578,7 @@ struct link::impl {
       send_control(nullptr, wire::kind::hello, 0, 0, hello_payload); // don't wait for the tick
     else if (id == ZMQ_EVENT_DISCONNECTED)
       mark_down("connection closed");
+    return true;
   }
 
   // -- timers ---------------------------------------------------------------
@@ -569,6 +587,7 @@ struct link::impl {
     auto now = clock_type::now();
     auto window = settings.timing.heartbeat_interval * settings.timing.heartbeat_misses;
     if (is_server) {
+      expire_relays(now);
       for (auto i = peers_by_routing_id.begin(); i != peers_by_routing_id.end();) {
         if (now - i->second.last_seen > window) {
           spdlog::info("link {}: peer '{}' silent for {} ms, forgetting it", settings.node_id,
@@ -589,16 +608,96 @@ struct link::impl {
       send_control(nullptr, wire::kind::hello, 0, 0, hello_payload);
   }
 
+  // -- relaying to hosted actors ---------------------------------------------
+
+  caf::actor_companion& companion() {
+    return *static_cast<caf::actor_companion*>(caf::actor_cast<caf::abstract_actor*>(responder));
+  }
+
+  void start_responder() {
+    responder = caf::actor_cast<caf::strong_actor_ptr>(sys.spawn<caf::actor_companion>());
+    companion().on_enqueue([this](caf::mailbox_element_ptr answer) {
+      if (!answer || !answer->mid.is_response()) return;
+      auto req = relays.take(answer->mid.integer_value() & caf::message_id::request_id_mask);
+      if (!req) return; // answered with a timeout error already
+      auto& content = answer->content();
+      if (content.size() == 1 && content.match_element<caf::error>(0))
+        push_error(req->peer, req->sequence,
+                   fmt::format("({}, {}) failed: {}", req->actor_type, req->actor_key,
+                               describe(content.get_as<caf::error>(0))));
+      else
+        push_response(req->peer, req->sequence, answer->move_content_to_message());
+    });
+  }
+
+  /// Answers that come later are dropped: the peers retry them. (CAF 0.17 declares
+  /// actor_companion::disconnect but never defines it; this is what its Qt widget does.)
+  void stop_responder() {
+    companion().on_enqueue(nullptr);
+    caf::scoped_execution_unit context{&sys};
+    companion().cleanup(caf::make_error(caf::exit_reason::user_shutdown), &context);
+    responder = nullptr;
+  }
+
+  void relay(const caf::actor& dest, detail::relayed_request req, caf::message payload) {
+    req.deadline = clock_type::now() + settings.request_timeout;
+    auto id = relays.add(std::move(req));
+    dest->enqueue(
+        caf::make_mailbox_element(responder, caf::make_message_id(id), {}, std::move(payload)),
+        nullptr);
+  }
+
+  void expire_relays(clock_type::time_point now) {
+    for (auto& req : relays.expire(now))
+      push_error(req.peer, req.sequence,
+                 fmt::format("({}, {}) did not answer within {} ms", req.actor_type, req.actor_key,
+                             settings.request_timeout.count()));
+  }
+
+  void push_response(uint64_t peer, uint64_t sequence, const caf::message& result) {
+    std::vector<char> bytes;
+    auto index = types.encode(result, bytes);
+    if (!index) {
+      push_error(peer, sequence, describe(index.error()));
+      return;
+    }
+    wire::header hdr;
+    hdr.type = wire::kind::response;
+    hdr.payload_type = *index;
+    hdr.sequence = sequence;
+    push(peer, hdr, std::move(bytes));
+  }
+
+  void push_error(uint64_t peer, uint64_t sequence, const std::string& text) {
+    wire::header hdr;
+    hdr.type = wire::kind::response;
+    hdr.flags = wire::flag_error;
+    hdr.sequence = sequence;
+    push(peer, hdr, error_payload(text));
+  }
+
   // -- the thread -----------------------------------------------------------
 
+  /// Reads every message waiting on `sock` (at most `limit`); false when more may be waiting.
+  template <class Handler>
+  static bool drain_socket(zmq::socket_t& sock, int limit, Handler&& handle) {
+    for (int i = 0; i < limit; ++i)
+      if (!handle()) return true;
+    return (sock.get(zmq::sockopt::events) & ZMQ_POLLIN) == 0;
+  }
+
+  // zmq_poll costs two passes with a ZMQ_EVENTS query (getpid and poll syscalls) per socket
+  // each time; polling the sockets' notification fds ourselves costs one poll per wakeup. Those
+  // fds are edge-triggered: after every wakeup each socket is read until it reports EAGAIN.
   void run() {
-    std::vector<zmq::pollitem_t> items;
-    items.push_back({socket.handle(), 0, ZMQ_POLLIN, 0});
-    items.push_back({nullptr, out.fd(), ZMQ_POLLIN, 0});
-    if (zap) items.push_back({zap.handle(), 0, ZMQ_POLLIN, 0});
-    if (monitor) items.push_back({monitor.handle(), 0, ZMQ_POLLIN, 0});
+    std::vector<pollfd> fds;
+    fds.push_back({socket.get(zmq::sockopt::fd), POLLIN, 0});
+    fds.push_back({out.fd(), POLLIN, 0});
+    zmq::socket_t* side = zap ? &zap : monitor ? &monitor : nullptr;
+    if (side != nullptr) fds.push_back({side->get(zmq::sockopt::fd), POLLIN, 0});
     next_tick = clock_type::now();
     last_heard = clock_type::now();
+    bool backlog = true; // read before the first wait: the fds only signal changes
     while (running.load(std::memory_order_relaxed)) {
       auto now = clock_type::now();
       if (now >= next_tick) {
@@ -606,19 +705,20 @@ struct link::impl {
         next_tick = now + settings.timing.heartbeat_interval;
       }
       auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_tick - now);
+      int timeout = backlog ? 0 : static_cast<int>(std::max<int64_t>(wait.count(), 0) + 1);
+      if (::poll(fds.data(), fds.size(), timeout) < 0 && errno != EINTR) {
+        spdlog::error("link {}: poll: {}", settings.node_id, std::strerror(errno));
+        break;
+      }
       try {
-        zmq::poll(items.data(), items.size(), std::max(wait, std::chrono::milliseconds{0}));
-        if (items[1].revents & ZMQ_POLLIN) flush_outbox();
-        if (items[0].revents & ZMQ_POLLIN)
-          for (int i = 0; i < max_reads_per_poll && read_one(); ++i)
-            ;
-        for (size_t i = 2; i < items.size(); ++i) {
-          if ((items[i].revents & ZMQ_POLLIN) == 0) continue;
-          if (zap && items[i].socket == zap.handle())
-            on_zap();
-          else
-            on_monitor();
-        }
+        if (fds[1].revents & POLLIN) flush_outbox();
+        backlog = false;
+        if (side == &zap)
+          backlog = !drain_socket(zap, max_reads_per_poll, [this] { return on_zap(); });
+        else if (side == &monitor)
+          backlog = !drain_socket(monitor, max_reads_per_poll, [this] { return on_monitor(); });
+        // Sending may have taken the socket's wakeup, so read it last and every time round.
+        backlog |= !drain_socket(socket, max_reads_per_poll, [this] { return read_one(); });
       } catch (const zmq::error_t& e) {
         if (e.num() == ETERM) break;
         spdlog::error("link {}: {}", settings.node_id, e.what());
@@ -659,8 +759,17 @@ caf::expected<std::shared_ptr<link>> link::connect(caf::actor_system& sys, link_
 
 void link::start(caf::actor target) {
   std::lock_guard<std::mutex> guard{impl_->lifecycle};
-  if (impl_->running) return;
+  if (impl_->running || impl_->is_server) return;
   impl_->target = std::move(target);
+  impl_->running = true;
+  impl_->thread = std::thread{[this] { impl_->run(); }};
+}
+
+void link::start(request_handler handler) {
+  std::lock_guard<std::mutex> guard{impl_->lifecycle};
+  if (impl_->running || !impl_->is_server) return;
+  impl_->on_request_handler = std::move(handler);
+  impl_->start_responder();
   impl_->running = true;
   impl_->thread = std::thread{[this] { impl_->run(); }};
 }
@@ -672,6 +781,7 @@ void link::stop() {
   impl_->out.wake();
   impl_->thread.join();
   impl_->target = nullptr;
+  if (impl_->responder) impl_->stop_responder();
 }
 
 caf::error link::send_request(uint64_t sequence, const std::string& actor_type,
@@ -699,26 +809,18 @@ caf::error link::send_request(uint64_t sequence, const std::string& actor_type,
   return caf::none;
 }
 
+void link::relay(const caf::actor& dest, uint64_t peer, uint64_t sequence, std::string actor_type,
+                 std::string actor_key, caf::message payload) {
+  impl_->relay(dest, {peer, sequence, std::move(actor_type), std::move(actor_key), {}},
+               std::move(payload));
+}
+
 void link::respond(uint64_t peer, uint64_t sequence, const caf::message& result) {
-  std::vector<char> bytes;
-  auto index = impl_->types.encode(result, bytes);
-  if (!index) {
-    respond_error(peer, sequence, describe(index.error()));
-    return;
-  }
-  wire::header hdr;
-  hdr.type = wire::kind::response;
-  hdr.payload_type = *index;
-  hdr.sequence = sequence;
-  impl_->push(peer, hdr, std::move(bytes));
+  impl_->push_response(peer, sequence, result);
 }
 
 void link::respond_error(uint64_t peer, uint64_t sequence, const std::string& text) {
-  wire::header hdr;
-  hdr.type = wire::kind::response;
-  hdr.flags = wire::flag_error;
-  hdr.sequence = sequence;
-  impl_->push(peer, hdr, error_payload(text));
+  impl_->push_error(peer, sequence, text);
 }
 
 const std::string& link::endpoint() const {

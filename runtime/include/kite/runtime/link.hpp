@@ -5,9 +5,12 @@
 
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <caf/actor.hpp>
@@ -56,7 +59,21 @@ struct link_settings {
   std::string server_key;
   /// Actor types this node hosts, announced in the hello.
   std::vector<std::string> actor_types;
+  /// Server only: how long a relayed request may wait for its actor's answer.
+  std::chrono::milliseconds request_timeout{5000};
 };
+
+/// A client's request as a server link received it.
+struct inbound_request {
+  uint64_t peer = 0;
+  uint64_t sequence = 0;
+  std::string_view actor_type;
+  std::string_view actor_key;
+  caf::message payload;
+};
+
+/// Server: called on the link thread for every well-formed request, in the order they came.
+using request_handler = std::function<void(inbound_request&)>;
 
 /// A running ZeroMQ link; shared by the actors that send through it.
 class link {
@@ -75,8 +92,11 @@ public:
   link(const link&) = delete;
   link& operator=(const link&) = delete;
 
-  /// Starts the link thread, delivering inbound traffic to `target`.
+  /// Client: starts the link thread, delivering responses and up/down events to `target`.
   void start(caf::actor target);
+
+  /// Server: starts the link thread, handing each request to `handler` on that thread.
+  void start(request_handler handler);
 
   /// Stops the thread and closes the sockets; later sends are dropped. Idempotent.
   void stop();
@@ -86,6 +106,12 @@ public:
   /// the caller keeps it pending and resends after link_up.
   caf::error send_request(uint64_t sequence, const std::string& actor_type,
                           const std::string& actor_key, const caf::message& payload);
+
+  /// Server: sends request `sequence` of `peer` to `dest` as a CAF request from the link; its
+  /// answer goes back over the link, or an error when none comes within request_timeout.
+  /// Any thread; requests relayed from one thread reach `dest` in that order.
+  void relay(const caf::actor& dest, uint64_t peer, uint64_t sequence, std::string actor_type,
+             std::string actor_key, caf::message payload);
 
   /// Server: answers request `sequence` of `peer` with a one-value message.
   void respond(uint64_t peer, uint64_t sequence, const caf::message& result);

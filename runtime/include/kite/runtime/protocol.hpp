@@ -5,10 +5,6 @@
 
 namespace kite {
 
-/// link -> host: (request_atom, peer id, sequence, actor type, actor key, payload message).
-/// host -> link answers through link::respond, not a message.
-using request_atom = caf::atom_constant<caf::atom("request")>;
-
 /// link -> offload router: (response_atom, sequence, payload message) or
 /// (response_atom, sequence, caf::error) when the remote host failed.
 using response_atom = caf::atom_constant<caf::atom("response")>;
