@@ -7,6 +7,7 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
+#include <caf/event_based_actor.hpp>
 #include <caf/scoped_actor.hpp>
 #include <caf/stateful_actor.hpp>
 #include <spdlog/spdlog.h>
@@ -140,8 +141,8 @@ measurement measure_kite(const std::string& endpoint, const keypair* client,
   if (!uplink) throw std::runtime_error(describe(uplink.error()));
   offload_config offload;
   offload.retry_interval = std::chrono::seconds(30); // no retries inside a measurement
-  auto router = sys.spawn(edge::offload_router, *uplink, offload);
-  (*uplink)->start(router);
+  auto offload_router = edge::offload_router::start(sys, *uplink, offload);
+  auto router = offload_router->handle();
   auto deadline = clock_type::now() + std::chrono::seconds(10);
   while (!(*uplink)->up()) {
     if (clock_type::now() > deadline)
@@ -165,8 +166,7 @@ measurement measure_kite(const std::string& endpoint, const keypair* client,
       static_cast<double>(work.pipelined) /
       std::chrono::duration<double>(piped.last_answered - piped.measuring_since).count();
 
-  self->send_exit(router, caf::exit_reason::user_shutdown);
-  (*uplink)->stop();
+  offload_router->stop();
   return out;
 }
 

@@ -65,9 +65,8 @@ int run_edge(const edge_config& cfg, const registry& types) {
     spdlog::error("{}", describe(uplink.error()));
     return 1;
   }
-  auto router = sys.spawn(offload_router, *uplink, cfg.offload);
-  (*uplink)->start(router);
-  auto sink = sys.spawn(offload_sink, router, cfg.pipeline.target);
+  auto router = offload_router::start(sys, *uplink, cfg.offload);
+  auto sink = sys.spawn(offload_sink, router->handle(), cfg.pipeline.target);
   auto stage = sys.spawn(actors::window_mean, cfg.pipeline.stage.window, sink);
   auto source = sys.spawn(actors::synthetic_source, cfg.pipeline.source, stage);
   spdlog::info("edge '{}' started: {} Hz source -> window_mean({}) -> ({}, {}) via {}",
@@ -84,16 +83,16 @@ int run_edge(const edge_config& cfg, const registry& types) {
     sink_stats = ask_stats(self, sink);
     if (sink_stats["answered"] + sink_stats["failed"] >= expected) break;
   }
-  auto router_stats = ask_stats(self, router);
+  auto router_stats = router->stats();
   sink_stats = ask_stats(self, sink);
-  for (const auto& actor : {source, stage, sink, router})
+  for (const auto& actor : {source, stage, sink})
     self->send_exit(actor, caf::exit_reason::user_shutdown);
-  (*uplink)->stop();
+  router->stop();
   const auto& link_stats = (*uplink)->stats();
   spdlog::info("edge '{}' stopped: answered={} failed={} sent={} retries={} refused={} "
                "rtt_ewma_us={:.1f}",
-               cfg.node.node_id, sink_stats["answered"], sink_stats["failed"], router_stats["sent"],
-               router_stats["retries"], router_stats["refused"],
+               cfg.node.node_id, sink_stats["answered"], sink_stats["failed"], router_stats.sent,
+               router_stats.retries, router_stats.refused,
                static_cast<double>(link_stats.rtt_ewma_ns.load()) / 1000.0);
   return sink_stats["failed"] == 0 ? 0 : 3;
 }

@@ -1,5 +1,11 @@
 #include "kite/edge/offload_router.hpp"
 
+#include <utility>
+
+#include <caf/actor_companion.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/scoped_execution_unit.hpp>
+#include <caf/send.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -10,103 +16,193 @@ namespace kite::edge {
 
 namespace {
 
-using router_actor = caf::stateful_actor<offload_router_state>;
+using clock_type = std::chrono::steady_clock;
 
-void transmit(router_actor* self, uint64_t sequence, pending_request& req) {
-  auto& s = self->state;
-  req.sent_at = std::chrono::steady_clock::now();
-  if (!s.up) return; // sent on link_up
-  if (auto err = s.uplink->send_request(sequence, req.type, req.key, req.payload)) {
-    // The payload itself cannot go on the wire: retrying will not help.
-    ++s.failed;
-    req.promise.deliver(err);
-    s.pending.erase(sequence);
-    return;
-  }
-  ++s.sent;
-  if (++req.attempts > 1) ++s.retries;
+caf::actor_companion& companion(const caf::strong_actor_ptr& handle) {
+  return *static_cast<caf::actor_companion*>(caf::actor_cast<caf::abstract_actor*>(handle));
 }
 
-void finish(router_actor* self, uint64_t sequence, caf::expected<caf::message> answer) {
-  auto& s = self->state;
-  auto i = s.pending.find(sequence);
-  if (i == s.pending.end()) return; // a duplicate answer to a retried request
-  if (answer) {
-    ++s.answered;
-    i->second.promise.deliver(std::move(*answer));
-  } else {
-    ++s.failed;
-    i->second.promise.deliver(answer.error());
-  }
-  s.pending.erase(i);
+/// Calls `retry_due` every `interval` for as long as the router lives.
+caf::behavior retry_timer(caf::event_based_actor* self, std::weak_ptr<offload_router> router,
+                          std::chrono::milliseconds interval) {
+  self->delayed_send(self, interval, retry_atom::value);
+  return {
+      [self, router, interval](retry_atom) {
+        auto alive = router.lock();
+        if (!alive) {
+          self->quit();
+          return;
+        }
+        alive->retry_due();
+        self->delayed_send(self, interval, retry_atom::value);
+      },
+  };
 }
 
 } // namespace
 
-caf::behavior offload_router(caf::stateful_actor<offload_router_state>* self,
-                             std::shared_ptr<link> uplink, offload_config cfg) {
-  self->state.uplink = std::move(uplink);
-  self->state.cfg = cfg;
-  self->send(self, retry_atom::value);
-  return {
-      [self](offload_atom, std::string& type, std::string& key,
-             caf::message& payload) -> caf::result<caf::message> {
-        auto& s = self->state;
-        if (s.pending.size() >= s.cfg.max_pending) {
-          ++s.refused;
-          return make_error(errc::overloaded, fmt::format("{} requests already wait for an answer "
-                                                          "(offload.max_pending)",
-                                                          s.pending.size()));
-        }
-        auto sequence = s.next_sequence++;
-        auto& req = s.pending[sequence];
-        req.type = std::move(type);
-        req.key = std::move(key);
-        req.payload = std::move(payload);
-        req.promise = self->make_response_promise();
-        auto promise = req.promise;
-        transmit(self, sequence, req);
-        return promise;
+offload_router::offload_router(caf::actor_system& sys, std::shared_ptr<link> uplink,
+                               offload_config cfg)
+    : sys_(sys), uplink_(std::move(uplink)), cfg_(cfg) {}
+
+std::shared_ptr<offload_router>
+offload_router::start(caf::actor_system& sys, std::shared_ptr<link> uplink, offload_config cfg) {
+  std::shared_ptr<offload_router> self{new offload_router(sys, std::move(uplink), cfg)};
+  auto* raw = self.get();
+  // The link and the handle are stopped before the router goes, so they may hold it raw.
+  self->handle_ = caf::actor_cast<caf::strong_actor_ptr>(sys.spawn<caf::actor_companion>());
+  companion(self->handle_).on_enqueue([raw](caf::mailbox_element_ptr request) {
+    raw->on_request(std::move(request));
+  });
+  self->timer_ =
+      sys.spawn(retry_timer, std::weak_ptr<offload_router>{self}, cfg.retry_interval / 4);
+  self->uplink_->start(client_handlers{
+      [raw](uint64_t sequence, caf::expected<caf::message> answer) {
+        raw->on_response(sequence, std::move(answer));
       },
-      [self](response_atom, uint64_t sequence, caf::message& answer) {
-        finish(self, sequence, std::move(answer));
-      },
-      [self](response_atom, uint64_t sequence, caf::error& err) {
-        finish(self, sequence, std::move(err));
-      },
-      [self](link_up_atom) {
-        auto& s = self->state;
-        s.up = true;
-        if (!s.pending.empty())
-          spdlog::info("link up: resending {} pending requests", s.pending.size());
-        // Resend in sequence order; transmit may erase, so step carefully.
-        for (auto i = s.pending.begin(); i != s.pending.end();) {
-          auto sequence = i->first;
-          ++i;
-          transmit(self, sequence, s.pending[sequence]);
-        }
-      },
-      [self](link_down_atom) { self->state.up = false; },
-      [self](retry_atom) {
-        auto& s = self->state;
-        auto now = std::chrono::steady_clock::now();
-        if (s.up) {
-          for (auto i = s.pending.begin(); i != s.pending.end();) {
-            auto sequence = i->first;
-            auto due = now - i->second.sent_at >= s.cfg.retry_interval;
-            ++i;
-            if (due) transmit(self, sequence, s.pending[sequence]);
-          }
-        }
-        self->delayed_send(self, s.cfg.retry_interval / 4, retry_atom::value);
-      },
-      [self](stats_atom) {
-        auto& s = self->state;
-        return std::map<std::string, uint64_t>{
-            {"sent", s.sent},     {"retries", s.retries}, {"answered", s.answered},
-            {"failed", s.failed}, {"refused", s.refused}, {"pending", s.pending.size()}};
-      },
-  };
+      [raw] { raw->on_up(); },
+      [raw] { raw->on_down(); },
+  });
+  return self;
+}
+
+offload_router::~offload_router() {
+  stop();
+}
+
+caf::actor offload_router::handle() const {
+  return caf::actor_cast<caf::actor>(handle_);
+}
+
+void offload_router::stop() {
+  uplink_->stop();
+  if (timer_) caf::anon_send_exit(timer_, caf::exit_reason::user_shutdown);
+  timer_ = nullptr;
+  if (!handle_) return;
+  // CAF 0.17 declares actor_companion::disconnect but never defines it; this is its body.
+  companion(handle_).on_enqueue(nullptr);
+  caf::scoped_execution_unit context{&sys_};
+  companion(handle_).cleanup(caf::make_error(caf::exit_reason::user_shutdown), &context);
+  handle_ = nullptr;
+}
+
+void offload_router::on_request(caf::mailbox_element_ptr request) {
+  if (!request) return;
+  auto& content = request->content();
+  pending_offload req;
+  req.sender = request->sender;
+  req.id = request->mid;
+  if (!content.match_elements<offload_atom, std::string, std::string, caf::message>()) {
+    answer(req, caf::make_message(make_error(
+                    errc::usage, fmt::format("the offload router takes (offload, type, key, "
+                                             "payload), not {}",
+                                             caf::to_string(content)))));
+    return;
+  }
+  req.type = content.get_as<std::string>(1);
+  req.key = content.get_as<std::string>(2);
+  req.payload = content.get_as<caf::message>(3);
+  outgoing out;
+  {
+    std::lock_guard<std::mutex> guard{mutex_};
+    if (pending_.size() >= cfg_.max_pending) {
+      refused_.fetch_add(1, std::memory_order_relaxed);
+      answer(req, caf::make_message(make_error(errc::overloaded,
+                                               fmt::format("{} requests already wait for an answer "
+                                                           "(offload.max_pending)",
+                                                           pending_.size()))));
+      return;
+    }
+    auto sequence = next_sequence_++;
+    auto& stored = pending_.emplace(sequence, std::move(req)).first->second;
+    stored.sent_at = clock_type::now();
+    if (!up_) return; // sent when the link comes up
+    out = next_attempt(sequence, stored);
+  }
+  transmit(out);
+}
+
+offload_router::outgoing offload_router::next_attempt(uint64_t sequence, pending_offload& req) {
+  req.sent_at = clock_type::now();
+  return {sequence, req.type, req.key, req.payload, ++req.attempts};
+}
+
+void offload_router::transmit(const outgoing& out) {
+  auto err = uplink_->send_request(out.sequence, out.type, out.key, out.payload);
+  if (!err) {
+    sent_.fetch_add(1, std::memory_order_relaxed);
+    if (out.attempt > 1) retries_.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  // The payload itself cannot go on the wire: retrying will not help.
+  on_response(out.sequence, std::move(err));
+}
+
+void offload_router::on_response(uint64_t sequence, caf::expected<caf::message> result) {
+  pending_offload req;
+  {
+    std::lock_guard<std::mutex> guard{mutex_};
+    auto i = pending_.find(sequence);
+    if (i == pending_.end()) return; // a duplicate answer to a retried request
+    req = std::move(i->second);
+    pending_.erase(i);
+  }
+  if (result) {
+    answered_.fetch_add(1, std::memory_order_relaxed);
+    answer(req, std::move(*result));
+  } else {
+    failed_.fetch_add(1, std::memory_order_relaxed);
+    answer(req, caf::make_message(std::move(result.error())));
+  }
+}
+
+void offload_router::answer(const pending_offload& req, caf::message content) {
+  if (!req.sender || !req.id.is_request()) return; // sent without asking for an answer
+  req.sender->enqueue(
+      caf::make_mailbox_element(handle_, req.id.response_id(), {}, std::move(content)), nullptr);
+}
+
+void offload_router::on_up() {
+  std::vector<outgoing> resend;
+  {
+    std::lock_guard<std::mutex> guard{mutex_};
+    up_ = true;
+    for (auto& [sequence, req] : pending_)
+      resend.push_back(next_attempt(sequence, req));
+  }
+  if (!resend.empty()) spdlog::info("link up: resending {} pending requests", resend.size());
+  for (const auto& out : resend)
+    transmit(out);
+}
+
+void offload_router::on_down() {
+  std::lock_guard<std::mutex> guard{mutex_};
+  up_ = false;
+}
+
+void offload_router::retry_due() {
+  std::vector<outgoing> resend;
+  {
+    std::lock_guard<std::mutex> guard{mutex_};
+    if (!up_) return;
+    auto now = clock_type::now();
+    for (auto& [sequence, req] : pending_)
+      if (now - req.sent_at >= cfg_.retry_interval) resend.push_back(next_attempt(sequence, req));
+  }
+  for (const auto& out : resend)
+    transmit(out);
+}
+
+router_stats offload_router::stats() const {
+  router_stats out;
+  out.sent = sent_.load();
+  out.retries = retries_.load();
+  out.answered = answered_.load();
+  out.failed = failed_.load();
+  out.refused = refused_.load();
+  std::lock_guard<std::mutex> guard{mutex_};
+  out.pending = pending_.size();
+  return out;
 }
 
 } // namespace kite::edge

@@ -15,14 +15,12 @@
 #include <caf/actor_companion.hpp>
 #include <caf/mailbox_element.hpp>
 #include <caf/scoped_execution_unit.hpp>
-#include <caf/send.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
 
 #include "kite/runtime/error.hpp"
-#include "kite/runtime/protocol.hpp"
 #include "outbox.hpp"
 #include "relay_table.hpp"
 
@@ -100,8 +98,8 @@ struct link::impl {
   std::thread thread;
   std::atomic<bool> running{false};
   std::mutex lifecycle;
-  caf::actor target;
   link_stats stats;
+  client_handlers client;
 
   // Server: where requests go, and the actor that relayed requests' answers come back to.
   request_handler on_request_handler;
@@ -465,35 +463,34 @@ struct link::impl {
     if (!up.exchange(true)) {
       spdlog::info("link {}: connected to '{}' at {}", settings.node_id, h.node_id,
                    settings.endpoint);
-      caf::anon_send(target, link_up_atom::value);
+      client.on_up();
     }
   }
 
   void on_response(const wire::header& hdr, const zmq::message_t& payload) {
     if ((hdr.flags & wire::flag_error) != 0) {
       std::string text{payload.data<char>(), payload.size()};
-      caf::anon_send(target, response_atom::value, hdr.sequence,
-                     make_error(errc::remote, std::move(text)));
+      client.on_response(hdr.sequence, make_error(errc::remote, std::move(text)));
       return;
     }
     int local = hdr.payload_type < server_type_map.size() ? server_type_map[hdr.payload_type] : -1;
     if (local < 0) {
       count(wire::frame_error::unknown_type);
-      caf::anon_send(target, response_atom::value, hdr.sequence,
-                     make_error(errc::unknown_type,
-                                fmt::format("answer of unknown message type '{}'",
-                                            remote_type_name(server_types, hdr.payload_type))));
+      client.on_response(hdr.sequence,
+                         make_error(errc::unknown_type,
+                                    fmt::format("answer of unknown message type '{}'",
+                                                remote_type_name(server_types, hdr.payload_type))));
       return;
     }
     caf::message msg;
     if (!types.decode(static_cast<uint16_t>(local), payload.data<char>(), payload.size(), msg)) {
       count(wire::frame_error::bad_payload);
-      caf::anon_send(target, response_atom::value, hdr.sequence,
-                     make_error(errc::wire, fmt::format("malformed answer of type '{}'",
-                                                        server_types[hdr.payload_type])));
+      client.on_response(hdr.sequence,
+                         make_error(errc::wire, fmt::format("malformed answer of type '{}'",
+                                                            server_types[hdr.payload_type])));
       return;
     }
-    caf::anon_send(target, response_atom::value, hdr.sequence, std::move(msg));
+    client.on_response(hdr.sequence, std::move(msg));
   }
 
   void on_reject(const wire::header& hdr, const zmq::message_t& payload) {
@@ -510,7 +507,7 @@ struct link::impl {
   void mark_down(const char* why) {
     if (up.exchange(false)) {
       spdlog::warn("link {}: link to {} down: {}", settings.node_id, settings.endpoint, why);
-      caf::anon_send(target, link_down_atom::value);
+      client.on_down();
     }
   }
 
@@ -757,10 +754,10 @@ caf::expected<std::shared_ptr<link>> link::connect(caf::actor_system& sys, link_
   return std::shared_ptr<link>{new link(std::move(self))};
 }
 
-void link::start(caf::actor target) {
+void link::start(client_handlers handlers) {
   std::lock_guard<std::mutex> guard{impl_->lifecycle};
   if (impl_->running || impl_->is_server) return;
-  impl_->target = std::move(target);
+  impl_->client = std::move(handlers);
   impl_->running = true;
   impl_->thread = std::thread{[this] { impl_->run(); }};
 }
@@ -780,7 +777,9 @@ void link::stop() {
   impl_->running = false;
   impl_->out.wake();
   impl_->thread.join();
-  impl_->target = nullptr;
+  // The handlers may hold what holds this link.
+  impl_->client = {};
+  impl_->on_request_handler = nullptr;
   if (impl_->responder) impl_->stop_responder();
 }
 

@@ -75,6 +75,16 @@ struct inbound_request {
 /// Server: called on the link thread for every well-formed request, in the order they came.
 using request_handler = std::function<void(inbound_request&)>;
 
+/// Client: what the link reports, each called on the link thread.
+struct client_handlers {
+  /// The answer to request `sequence`, or the error the worker gave or decoding found.
+  std::function<void(uint64_t sequence, caf::expected<caf::message> answer)> on_response;
+  /// The hello with the server completed, after the first connect and after every reconnect.
+  std::function<void()> on_up;
+  /// The server closed the connection or went silent for the heartbeat window.
+  std::function<void()> on_down;
+};
+
 /// A running ZeroMQ link; shared by the actors that send through it.
 class link {
 public:
@@ -84,7 +94,7 @@ public:
   static caf::expected<std::shared_ptr<link>> serve(caf::actor_system& sys, link_settings settings,
                                                     const message_types& types);
 
-  /// Creates a client link to one server; responses and up/down events go to start()'s target.
+  /// Creates a client link to one server; responses and up/down events go to start()'s handlers.
   static caf::expected<std::shared_ptr<link>>
   connect(caf::actor_system& sys, link_settings settings, const message_types& types);
 
@@ -92,13 +102,13 @@ public:
   link(const link&) = delete;
   link& operator=(const link&) = delete;
 
-  /// Client: starts the link thread, delivering responses and up/down events to `target`.
-  void start(caf::actor target);
+  /// Client: starts the link thread, reporting responses and up/down events to `handlers`.
+  void start(client_handlers handlers);
 
   /// Server: starts the link thread, handing each request to `handler` on that thread.
   void start(request_handler handler);
 
-  /// Stops the thread and closes the sockets; later sends are dropped. Idempotent.
+  /// Stops the thread and drops the handlers; later sends are dropped. Idempotent.
   void stop();
 
   /// Client: sends request `sequence` to logical actor (type, key). Fails if the payload's

@@ -5,16 +5,6 @@
 
 namespace kite {
 
-/// link -> offload router: (response_atom, sequence, payload message) or
-/// (response_atom, sequence, caf::error) when the remote host failed.
-using response_atom = caf::atom_constant<caf::atom("response")>;
-
-/// link -> offload router: the upstream link completed its hello (after every reconnect).
-using link_up_atom = caf::atom_constant<caf::atom("link_up")>;
-
-/// link -> offload router: the upstream went silent for the configured heartbeat window.
-using link_down_atom = caf::atom_constant<caf::atom("link_down")>;
-
 /// stage -> offload router: (offload_atom, actor type, actor key, payload message).
 using offload_atom = caf::atom_constant<caf::atom("offload")>;
 
