@@ -198,8 +198,18 @@ struct link::impl {
 
   // -- sending --------------------------------------------------------------
 
+  /// Hands `bytes` to ZeroMQ without a copy; its I/O thread frees them once they are sent.
+  static zmq::message_t adopt(std::vector<char>&& bytes) {
+    if (bytes.empty()) return zmq::message_t{};
+    auto* owned = new std::vector<char>(std::move(bytes));
+    return zmq::message_t{owned->data(), owned->size(),
+                          [](void*, void* hint) { delete static_cast<std::vector<char>*>(hint); },
+                          owned};
+  }
+
   bool send_parts(const std::string* routing_id, const std::vector<char>& header,
-                  const std::vector<char>& payload) {
+                  std::vector<char>&& payload) {
+    auto bytes = header.size() + payload.size();
     try {
       if (routing_id != nullptr &&
           !socket.send(zmq::buffer(*routing_id),
@@ -207,14 +217,14 @@ struct link::impl {
         return send_failed();
       if (!socket.send(zmq::buffer(header), zmq::send_flags::sndmore | zmq::send_flags::dontwait))
         return send_failed();
-      if (!socket.send(zmq::buffer(payload), zmq::send_flags::dontwait)) return send_failed();
+      if (!socket.send(adopt(std::move(payload)), zmq::send_flags::dontwait)) return send_failed();
     } catch (const zmq::error_t& e) {
       // EHOSTUNREACH: the peer's connection is gone (router_mandatory).
       spdlog::debug("link {}: send failed: {}", settings.node_id, e.what());
       return send_failed();
     }
     stats.frames_out.fetch_add(1, std::memory_order_relaxed);
-    stats.bytes_out.fetch_add(header.size() + payload.size(), std::memory_order_relaxed);
+    stats.bytes_out.fetch_add(bytes, std::memory_order_relaxed);
     return true;
   }
 
@@ -231,7 +241,7 @@ struct link::impl {
     hdr.correlation = correlation;
     std::vector<char> header;
     wire::encode(hdr, header);
-    send_parts(routing_id, header, payload);
+    send_parts(routing_id, header, std::move(payload));
   }
 
   void send_reject(const std::string* routing_id, uint64_t sequence, wire::frame_error reason,
@@ -250,11 +260,11 @@ struct link::impl {
           send_failed(); // the peer left before its answer was ready; it will retry
           continue;
         }
-        send_parts(&i->second, frame.header, frame.payload);
+        send_parts(&i->second, frame.header, std::move(frame.payload));
       } else if (!up.load(std::memory_order_relaxed)) {
         stats.requests_deferred.fetch_add(1, std::memory_order_relaxed);
       } else {
-        send_parts(nullptr, frame.header, frame.payload);
+        send_parts(nullptr, frame.header, std::move(frame.payload));
       }
     }
   }
