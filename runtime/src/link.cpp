@@ -695,7 +695,7 @@ struct link::impl {
 
   // zmq_poll costs two passes with a ZMQ_EVENTS query (getpid and poll syscalls) per socket
   // each time; polling the sockets' notification fds ourselves costs one poll per wakeup. Those
-  // fds are edge-triggered: after every wakeup each socket is read until it reports EAGAIN.
+  // fds are edge-triggered: after a wakeup a socket is read until it reports EAGAIN.
   void run() {
     std::vector<pollfd> fds;
     fds.push_back({socket.get(zmq::sockopt::fd), POLLIN, 0});
@@ -704,7 +704,9 @@ struct link::impl {
     if (side != nullptr) fds.push_back({side->get(zmq::sockopt::fd), POLLIN, 0});
     next_tick = clock_type::now();
     last_heard = clock_type::now();
-    bool backlog = true; // read before the first wait: the fds only signal changes
+    // Read before the first wait, and again whenever a read stopped at its limit.
+    bool socket_backlog = true;
+    bool side_backlog = side != nullptr;
     while (running.load(std::memory_order_relaxed)) {
       auto now = clock_type::now();
       if (now >= next_tick) {
@@ -712,20 +714,26 @@ struct link::impl {
         next_tick = now + settings.timing.heartbeat_interval;
       }
       auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_tick - now);
-      int timeout = backlog ? 0 : static_cast<int>(std::max<int64_t>(wait.count(), 0) + 1);
+      int timeout = socket_backlog || side_backlog
+                        ? 0
+                        : static_cast<int>(std::max<int64_t>(wait.count(), 0) + 1);
+      for (auto& fd : fds)
+        fd.revents = 0;
       if (::poll(fds.data(), fds.size(), timeout) < 0 && errno != EINTR) {
         spdlog::error("link {}: poll: {}", settings.node_id, std::strerror(errno));
         break;
       }
       try {
         if (fds[1].revents & POLLIN) flush_outbox();
-        backlog = false;
-        if (side == &zap)
-          backlog = !drain_socket(zap, max_reads_per_poll, [this] { return on_zap(); });
-        else if (side == &monitor)
-          backlog = !drain_socket(monitor, max_reads_per_poll, [this] { return on_monitor(); });
+        if (side != nullptr && (side_backlog || (fds[2].revents & POLLIN) != 0)) {
+          if (side == &zap)
+            side_backlog = !drain_socket(zap, max_reads_per_poll, [this] { return on_zap(); });
+          else
+            side_backlog =
+                !drain_socket(monitor, max_reads_per_poll, [this] { return on_monitor(); });
+        }
         // Sending may have taken the socket's wakeup, so read it last and every time round.
-        backlog |= !drain_socket(socket, max_reads_per_poll, [this] { return read_one(); });
+        socket_backlog = !drain_socket(socket, max_reads_per_poll, [this] { return read_one(); });
       } catch (const zmq::error_t& e) {
         if (e.num() == ETERM) break;
         spdlog::error("link {}: {}", settings.node_id, e.what());
