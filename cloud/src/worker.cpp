@@ -5,7 +5,6 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
-#include <caf/send.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -31,16 +30,12 @@ bool write_ready_file(const std::string& path, const std::string& endpoint) {
 } // namespace
 
 int run_worker(const worker_config& cfg, const registry& types, const std::string& ready_file) {
-  auto keys = load_node_keys(cfg.node);
+  caf::actor_system_config sys_cfg;
+  auto keys = prepare_node(cfg.node, types, sys_cfg);
   if (!keys) {
     spdlog::error("{}", describe(keys.error()));
     return 1;
   }
-  configure_allocator();
-  block_stop_signals();
-  caf::actor_system_config sys_cfg;
-  configure_scheduler(sys_cfg, cfg.node.threads);
-  types.install(sys_cfg);
   caf::actor_system sys{sys_cfg};
 
   auto settings = make_link_settings(cfg.node, std::move(*keys), types.actor_names(runs_on::cloud));

@@ -7,7 +7,6 @@
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/scoped_actor.hpp>
-#include <caf/send.hpp>
 #include <spdlog/spdlog.h>
 
 #include "kite/actors/synthetic_source.hpp"
@@ -45,16 +44,12 @@ bool stop_requested() {
 } // namespace
 
 int run_edge(const edge_config& cfg, const registry& types) {
-  auto keys = load_node_keys(cfg.node);
+  caf::actor_system_config sys_cfg;
+  auto keys = prepare_node(cfg.node, types, sys_cfg);
   if (!keys) {
     spdlog::error("{}", describe(keys.error()));
     return 1;
   }
-  configure_allocator();
-  block_stop_signals();
-  caf::actor_system_config sys_cfg;
-  configure_scheduler(sys_cfg, cfg.node.threads);
-  types.install(sys_cfg);
   caf::actor_system sys{sys_cfg};
 
   auto settings = make_link_settings(cfg.node, std::move(*keys), types.actor_names(runs_on::edge));

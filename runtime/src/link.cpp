@@ -124,7 +124,8 @@ struct link::impl {
 
   // -- setup ----------------------------------------------------------------
 
-  caf::error setup_common(zmq::socket_type type) {
+  /// Creates the socket with the options both sides share; throws zmq::error_t.
+  void setup_common(zmq::socket_type type) {
     socket = zmq::socket_t{context, type};
     socket.set(zmq::sockopt::linger, 0);
     socket.set(zmq::sockopt::reconnect_ivl,
@@ -141,7 +142,6 @@ struct link::impl {
     h.message_types = types.names();
     h.actor_types = settings.actor_types;
     hello_payload = wire::encode_hello(h);
-    return caf::none;
   }
 
   caf::error setup_server() {

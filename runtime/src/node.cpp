@@ -49,6 +49,17 @@ caf::expected<keypair> load_node_keys(const node_config& cfg) {
   return load_secret_key(cfg.security.secret_key_file);
 }
 
+caf::expected<keypair> prepare_node(const node_config& cfg, const registry& types,
+                                    caf::actor_system_config& sys_cfg) {
+  auto keys = load_node_keys(cfg);
+  if (!keys) return keys;
+  configure_allocator();
+  block_stop_signals();
+  configure_scheduler(sys_cfg, cfg.threads);
+  types.install(sys_cfg);
+  return keys;
+}
+
 link_settings make_link_settings(const node_config& cfg, keypair keys,
                                  std::vector<std::string> actor_types) {
   link_settings out;

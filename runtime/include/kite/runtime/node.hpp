@@ -11,6 +11,7 @@
 #include "kite/runtime/config.hpp"
 #include "kite/runtime/keys.hpp"
 #include "kite/runtime/link.hpp"
+#include "kite/runtime/registry.hpp"
 
 namespace kite {
 
@@ -23,6 +24,11 @@ void configure_allocator();
 
 /// Loads this node's keypair when CURVE is on; an empty keypair when it is off.
 caf::expected<keypair> load_node_keys(const node_config& cfg);
+
+/// Prepares this process to run a node: loads its keys, tunes the allocator, blocks the stop
+/// signals and fills `sys_cfg` (scheduler, message types). Call before the actor system exists.
+caf::expected<keypair> prepare_node(const node_config& cfg, const registry& types,
+                                    caf::actor_system_config& sys_cfg);
 
 /// Fills the link settings every link of this node shares.
 link_settings make_link_settings(const node_config& cfg, keypair keys,
