@@ -40,8 +40,13 @@ caf::expected<caf::actor> actor_host::activate(const std::string& type, const st
     return make_error(errc::unknown_actor_type,
                       fmt::format("this worker does not host actor type '{}'", type));
   auto actor = entry->spawn(sys_, key);
+  {
+    std::lock_guard<std::mutex> guard{active_->mutex};
+    active_->actors.emplace(id, actor);
+  }
   // The next request for this key activates a fresh instance; answers the ended one owed come
-  // back to the link as errors from CAF.
+  // back to the link as errors from CAF. Attached after the entry exists: for an actor that
+  // already ended, CAF runs the functor at once.
   actor->attach_functor([weak = std::weak_ptr<table>{active_}, id,
                          addr = actor.address()](const caf::error& reason) {
     if (reason && reason != caf::exit_reason::user_shutdown)
@@ -52,10 +57,6 @@ caf::expected<caf::actor> actor_host::activate(const std::string& type, const st
     if (auto i = active->actors.find(id); i != active->actors.end() && i->second.address() == addr)
       active->actors.erase(i);
   });
-  {
-    std::lock_guard<std::mutex> guard{active_->mutex};
-    active_->actors.emplace(id, actor);
-  }
   stats_.activations.fetch_add(1, std::memory_order_relaxed);
   spdlog::info("activated logical actor ({}, {})", type, key);
   return actor;

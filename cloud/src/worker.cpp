@@ -5,6 +5,7 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
+#include <caf/detail/scope_guard.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -48,6 +49,8 @@ int run_worker(const worker_config& cfg, const registry& types, const std::strin
   }
   actor_host host{sys, types, **uplink};
   (*uplink)->start([&host](inbound_request& req) { host.handle(req); });
+  // However this function leaves, the link thread stops before `host` is gone.
+  auto stop_link = caf::detail::make_scope_guard([&] { (*uplink)->stop(); });
   spdlog::info("worker '{}' listening on {} ({} actor types, CURVE {})", cfg.node.node_id,
                (*uplink)->endpoint(), types.actor_names(runs_on::cloud).size(),
                cfg.node.security.curve ? "on" : "OFF");

@@ -76,14 +76,24 @@ caf::actor offload_router::handle() const {
 
 void offload_router::stop() {
   uplink_->stop();
-  if (timer_) caf::anon_send_exit(timer_, caf::exit_reason::user_shutdown);
-  timer_ = nullptr;
-  if (!handle_) return;
-  // CAF 0.17 declares actor_companion::disconnect but never defines it; this is its body.
-  companion(handle_).on_enqueue(nullptr);
+  {
+    std::lock_guard<std::mutex> guard{mutex_};
+    if (stopped_) return;
+    stopped_ = true;
+    up_ = false; // the timer may still be running: nothing more to resend
+  }
+  caf::anon_send_exit(timer_, caf::exit_reason::user_shutdown);
+  // Later requests fail at once instead of waiting forever. (CAF 0.17 declares
+  // actor_companion::disconnect but never defines it; the rest is its body.)
+  companion(handle_).on_enqueue([](caf::mailbox_element_ptr request) {
+    if (request && request->sender && request->mid.is_request())
+      request->sender->enqueue(caf::make_mailbox_element(nullptr, request->mid.response_id(), {},
+                                                         caf::make_message(caf::make_error(
+                                                             caf::sec::request_receiver_down))),
+                               nullptr);
+  });
   caf::scoped_execution_unit context{&sys_};
   companion(handle_).cleanup(caf::make_error(caf::exit_reason::user_shutdown), &context);
-  handle_ = nullptr;
 }
 
 void offload_router::on_request(caf::mailbox_element_ptr request) {
@@ -103,21 +113,25 @@ void offload_router::on_request(caf::mailbox_element_ptr request) {
   req.key = content.get_as<std::string>(2);
   req.payload = content.get_as<caf::message>(3);
   outgoing out;
+  size_t waiting = 0;
   {
     std::lock_guard<std::mutex> guard{mutex_};
-    if (pending_.size() >= cfg_.max_pending) {
-      refused_.fetch_add(1, std::memory_order_relaxed);
-      answer(req, caf::make_message(make_error(errc::overloaded,
-                                               fmt::format("{} requests already wait for an answer "
-                                                           "(offload.max_pending)",
-                                                           pending_.size()))));
-      return;
+    waiting = pending_.size();
+    if (waiting < cfg_.max_pending) {
+      auto sequence = next_sequence_++;
+      auto& stored = pending_.emplace(sequence, std::move(req)).first->second;
+      stored.sent_at = clock_type::now();
+      if (!up_) return; // sent when the link comes up
+      out = next_attempt(sequence, stored);
     }
-    auto sequence = next_sequence_++;
-    auto& stored = pending_.emplace(sequence, std::move(req)).first->second;
-    stored.sent_at = clock_type::now();
-    if (!up_) return; // sent when the link comes up
-    out = next_attempt(sequence, stored);
+  }
+  if (waiting >= cfg_.max_pending) {
+    refused_.fetch_add(1, std::memory_order_relaxed);
+    answer(req, caf::make_message(make_error(
+                    errc::overloaded,
+                    fmt::format("{} requests already wait for an answer (offload.max_pending)",
+                                waiting))));
+    return;
   }
   transmit(out);
 }

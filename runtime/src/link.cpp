@@ -198,18 +198,8 @@ struct link::impl {
 
   // -- sending --------------------------------------------------------------
 
-  /// Hands `bytes` to ZeroMQ without a copy; its I/O thread frees them once they are sent.
-  static zmq::message_t adopt(std::vector<char>&& bytes) {
-    if (bytes.empty()) return zmq::message_t{};
-    auto* owned = new std::vector<char>(std::move(bytes));
-    return zmq::message_t{owned->data(), owned->size(),
-                          [](void*, void* hint) { delete static_cast<std::vector<char>*>(hint); },
-                          owned};
-  }
-
   bool send_parts(const std::string* routing_id, const std::vector<char>& header,
-                  std::vector<char>&& payload) {
-    auto bytes = header.size() + payload.size();
+                  const std::vector<char>& payload) {
     try {
       if (routing_id != nullptr &&
           !socket.send(zmq::buffer(*routing_id),
@@ -217,14 +207,14 @@ struct link::impl {
         return send_failed();
       if (!socket.send(zmq::buffer(header), zmq::send_flags::sndmore | zmq::send_flags::dontwait))
         return send_failed();
-      if (!socket.send(adopt(std::move(payload)), zmq::send_flags::dontwait)) return send_failed();
+      if (!socket.send(zmq::buffer(payload), zmq::send_flags::dontwait)) return send_failed();
     } catch (const zmq::error_t& e) {
       // EHOSTUNREACH: the peer's connection is gone (router_mandatory).
       spdlog::debug("link {}: send failed: {}", settings.node_id, e.what());
       return send_failed();
     }
     stats.frames_out.fetch_add(1, std::memory_order_relaxed);
-    stats.bytes_out.fetch_add(bytes, std::memory_order_relaxed);
+    stats.bytes_out.fetch_add(header.size() + payload.size(), std::memory_order_relaxed);
     return true;
   }
 
@@ -241,7 +231,7 @@ struct link::impl {
     hdr.correlation = correlation;
     std::vector<char> header;
     wire::encode(hdr, header);
-    send_parts(routing_id, header, std::move(payload));
+    send_parts(routing_id, header, payload);
   }
 
   void send_reject(const std::string* routing_id, uint64_t sequence, wire::frame_error reason,
@@ -260,11 +250,11 @@ struct link::impl {
           send_failed(); // the peer left before its answer was ready; it will retry
           continue;
         }
-        send_parts(&i->second, frame.header, std::move(frame.payload));
+        send_parts(&i->second, frame.header, frame.payload);
       } else if (!up.load(std::memory_order_relaxed)) {
         stats.requests_deferred.fetch_add(1, std::memory_order_relaxed);
       } else {
-        send_parts(nullptr, frame.header, std::move(frame.payload));
+        send_parts(nullptr, frame.header, frame.payload);
       }
     }
   }
@@ -712,6 +702,7 @@ struct link::impl {
       if (now >= next_tick) {
         tick();
         next_tick = now + settings.timing.heartbeat_interval;
+        socket_backlog = true; // its sends may have taken the socket's wakeup
       }
       auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_tick - now);
       int timeout = socket_backlog || side_backlog
@@ -737,6 +728,9 @@ struct link::impl {
       } catch (const zmq::error_t& e) {
         if (e.num() == ETERM) break;
         spdlog::error("link {}: {}", settings.node_id, e.what());
+        // A read cut short may have left frames whose wakeup is already taken.
+        socket_backlog = true;
+        side_backlog = side != nullptr;
       }
     }
   }

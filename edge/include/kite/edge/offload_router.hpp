@@ -98,6 +98,7 @@ private:
   caf::actor timer_;
 
   mutable std::mutex mutex_;
+  bool stopped_ = false;
   bool up_ = false;
   uint64_t next_sequence_ = 1;
   std::map<uint64_t, pending_offload> pending_;

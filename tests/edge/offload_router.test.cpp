@@ -1,0 +1,64 @@
+#include "kite/edge/offload_router.hpp"
+
+#include <chrono>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/scoped_actor.hpp>
+#include <catch2/catch.hpp>
+
+#include "kite/actors/builtin.hpp"
+#include "kite/actors/messages.hpp"
+#include "kite/runtime/error.hpp"
+#include "kite/runtime/protocol.hpp"
+
+using namespace kite;
+
+namespace {
+
+/// Sends one offload request through `router` and returns the error it got, if any.
+caf::error offload_error(caf::scoped_actor& self, const caf::actor& router, caf::message payload) {
+  caf::error out;
+  self->request(router, std::chrono::seconds(5), offload_atom::value, std::string{"kite.echo"},
+                std::string{"k"}, std::move(payload))
+      .receive([](const actors::blob&) {}, [&](caf::error& err) { out = std::move(err); });
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("offload router: refuses beyond max_pending, and fails requests after stop at once") {
+  registry types;
+  actors::register_builtin(types);
+  caf::actor_system_config cfg;
+  types.install(cfg);
+  caf::actor_system sys{cfg};
+  link_settings settings;
+  settings.node_id = "test-edge";
+  // Nothing listens on port 1: the link never comes up, so requests stay pending.
+  settings.endpoint = "tcp://127.0.0.1:1";
+  settings.curve = false;
+  auto uplink = link::connect(sys, settings, types.messages());
+  REQUIRE(uplink);
+  offload_config offload;
+  offload.max_pending = 1;
+  auto router = edge::offload_router::start(sys, *uplink, offload);
+  caf::scoped_actor self{sys};
+  auto payload = caf::make_message(actors::blob{std::string("x")});
+
+  // The first request waits for the link; the second finds the table full.
+  self->request(router->handle(), caf::infinite, offload_atom::value, std::string{"kite.echo"},
+                std::string{"k"}, payload);
+  auto refused = offload_error(self, router->handle(), payload);
+  CHECK(refused.category() == caf::atom("kite"));
+  CHECK(refused.code() == static_cast<uint8_t>(errc::overloaded));
+  CHECK_THAT(describe(refused), Catch::Contains("offload.max_pending"));
+  CHECK(router->stats().refused == 1);
+  CHECK(router->stats().pending == 1);
+
+  router->stop();
+  auto start = std::chrono::steady_clock::now();
+  auto after_stop = offload_error(self, router->handle(), payload);
+  CHECK(after_stop == caf::sec::request_receiver_down);
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+}
