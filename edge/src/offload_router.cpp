@@ -2,13 +2,12 @@
 
 #include <utility>
 
-#include <caf/actor_companion.hpp>
 #include <caf/event_based_actor.hpp>
-#include <caf/scoped_execution_unit.hpp>
 #include <caf/send.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "kite/runtime/companion.hpp"
 #include "kite/runtime/error.hpp"
 #include "kite/runtime/protocol.hpp"
 
@@ -17,10 +16,6 @@ namespace kite::edge {
 namespace {
 
 using clock_type = std::chrono::steady_clock;
-
-caf::actor_companion& companion(const caf::strong_actor_ptr& handle) {
-  return *static_cast<caf::actor_companion*>(caf::actor_cast<caf::abstract_actor*>(handle));
-}
 
 /// Calls `retry_due` every `interval` for as long as the router lives.
 caf::behavior retry_timer(caf::event_based_actor* self, std::weak_ptr<offload_router> router,
@@ -50,10 +45,8 @@ offload_router::start(caf::actor_system& sys, std::shared_ptr<link> uplink, offl
   std::shared_ptr<offload_router> self{new offload_router(sys, std::move(uplink), cfg)};
   auto* raw = self.get();
   // The link and the handle are stopped before the router goes, so they may hold it raw.
-  self->handle_ = caf::actor_cast<caf::strong_actor_ptr>(sys.spawn<caf::actor_companion>());
-  companion(self->handle_).on_enqueue([raw](caf::mailbox_element_ptr request) {
-    raw->on_request(std::move(request));
-  });
+  self->handle_ = spawn_companion(
+      sys, [raw](caf::mailbox_element_ptr request) { raw->on_request(std::move(request)); });
   self->timer_ =
       sys.spawn(retry_timer, std::weak_ptr<offload_router>{self}, cfg.retry_interval / 4);
   self->uplink_->start(client_handlers{
@@ -83,17 +76,14 @@ void offload_router::stop() {
     up_ = false; // the timer may still be running: nothing more to resend
   }
   caf::anon_send_exit(timer_, caf::exit_reason::user_shutdown);
-  // Later requests fail at once instead of waiting forever. (CAF 0.17 declares
-  // actor_companion::disconnect but never defines it; the rest is its body.)
-  companion(handle_).on_enqueue([](caf::mailbox_element_ptr request) {
+  // Later requests fail at once instead of waiting forever.
+  retire_companion(sys_, handle_, [](caf::mailbox_element_ptr request) {
     if (request && request->sender && request->mid.is_request())
       request->sender->enqueue(caf::make_mailbox_element(nullptr, request->mid.response_id(), {},
                                                          caf::make_message(caf::make_error(
                                                              caf::sec::request_receiver_down))),
                                nullptr);
   });
-  caf::scoped_execution_unit context{&sys_};
-  companion(handle_).cleanup(caf::make_error(caf::exit_reason::user_shutdown), &context);
 }
 
 void offload_router::on_request(caf::mailbox_element_ptr request) {

@@ -12,14 +12,13 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include <caf/actor_companion.hpp>
 #include <caf/mailbox_element.hpp>
-#include <caf/scoped_execution_unit.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
 
+#include "kite/runtime/companion.hpp"
 #include "kite/runtime/error.hpp"
 #include "outbox.hpp"
 #include "relay_table.hpp"
@@ -607,13 +606,8 @@ struct link::impl {
 
   // -- relaying to hosted actors ---------------------------------------------
 
-  caf::actor_companion& companion() {
-    return *static_cast<caf::actor_companion*>(caf::actor_cast<caf::abstract_actor*>(responder));
-  }
-
   void start_responder() {
-    responder = caf::actor_cast<caf::strong_actor_ptr>(sys.spawn<caf::actor_companion>());
-    companion().on_enqueue([this](caf::mailbox_element_ptr answer) {
+    responder = spawn_companion(sys, [this](caf::mailbox_element_ptr answer) {
       if (!answer || !answer->mid.is_response()) return;
       auto req = relays.take(answer->mid.integer_value() & caf::message_id::request_id_mask);
       if (!req) return; // answered with a timeout error already
@@ -625,15 +619,6 @@ struct link::impl {
       else
         push_response(req->peer, req->sequence, answer->move_content_to_message());
     });
-  }
-
-  /// Answers that come later are dropped: the peers retry them. (CAF 0.17 declares
-  /// actor_companion::disconnect but never defines it; this is what its Qt widget does.)
-  void stop_responder() {
-    companion().on_enqueue(nullptr);
-    caf::scoped_execution_unit context{&sys};
-    companion().cleanup(caf::make_error(caf::exit_reason::user_shutdown), &context);
-    responder = nullptr;
   }
 
   void relay(const caf::actor& dest, detail::relayed_request req, caf::message payload) {
@@ -792,7 +777,8 @@ void link::stop() {
   // The handlers may hold what holds this link.
   impl_->client = {};
   impl_->on_request_handler = nullptr;
-  if (impl_->responder) impl_->stop_responder();
+  // Answers that come later are dropped: the peers retry them.
+  if (impl_->responder) retire_companion(impl_->sys, impl_->responder);
 }
 
 caf::error link::send_request(uint64_t sequence, const std::string& actor_type,
