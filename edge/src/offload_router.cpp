@@ -78,11 +78,7 @@ void offload_router::stop() {
   caf::anon_send_exit(timer_, caf::exit_reason::user_shutdown);
   // Later requests fail at once instead of waiting forever.
   retire_companion(sys_, handle_, [](caf::mailbox_element_ptr request) {
-    if (request && request->sender && request->mid.is_request())
-      request->sender->enqueue(caf::make_mailbox_element(nullptr, request->mid.response_id(), {},
-                                                         caf::make_message(caf::make_error(
-                                                             caf::sec::request_receiver_down))),
-                               nullptr);
+    if (request) bounce(*request, caf::make_error(caf::sec::request_receiver_down));
   });
 }
 

@@ -29,4 +29,11 @@ void retire_companion(caf::actor_system& sys, const caf::strong_actor_ptr& handl
   companion(handle).cleanup(caf::make_error(caf::exit_reason::user_shutdown), &context);
 }
 
+void bounce(const caf::mailbox_element& msg, const caf::error& reason) {
+  if (msg.sender && msg.mid.is_request())
+    msg.sender->enqueue(
+        caf::make_mailbox_element(nullptr, msg.mid.response_id(), {}, caf::make_message(reason)),
+        nullptr);
+}
+
 } // namespace kite

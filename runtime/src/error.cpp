@@ -34,6 +34,8 @@ const char* to_string(errc code) {
     return "usage";
   case errc::remote:
     return "remote";
+  case errc::restart_limit:
+    return "restart_limit";
   }
   return "unknown";
 }

@@ -6,6 +6,7 @@
 #include <functional>
 
 #include <caf/actor_system.hpp>
+#include <caf/error.hpp>
 #include <caf/fwd.hpp>
 #include <caf/mailbox_element.hpp>
 
@@ -21,5 +22,8 @@ caf::strong_actor_ptr spawn_companion(caf::actor_system& sys, companion_handler 
 /// `afterwards` (or drops them when empty) and terminates the actor.
 void retire_companion(caf::actor_system& sys, const caf::strong_actor_ptr& handle,
                       companion_handler afterwards = {});
+
+/// Answers `msg` with `reason` when it is a request; anything else is dropped.
+void bounce(const caf::mailbox_element& msg, const caf::error& reason);
 
 } // namespace kite

@@ -21,6 +21,8 @@ enum class errc : uint8_t {
   usage,
   /// The remote node answered a request with an error.
   remote,
+  /// A supervisor restarted its children more often than its intensity allows.
+  restart_limit,
 };
 
 /// Returns the short name of an error code.

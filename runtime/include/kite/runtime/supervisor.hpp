@@ -1,0 +1,110 @@
+// OTP-style supervision on CAF monitors and links: a supervisor starts its children in order,
+// restarts them by strategy and restart type, gives up (and so fails to its own parent) past
+// its restart intensity, and stops them in reverse order, each within its shutdown timeout.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/atom.hpp>
+#include <caf/meta/type_name.hpp>
+
+#include "kite/runtime/restart_policy.hpp"
+
+namespace kite {
+
+/// Which children a failure takes down with it, as in OTP.
+enum class restart_strategy {
+  /// Only the failed child is restarted.
+  one_for_one,
+  /// Every child is stopped (in reverse order) and all are restarted (in order).
+  one_for_all,
+  /// The failed child and the ones started after it are stopped and restarted.
+  rest_for_one,
+};
+
+/// When a child that ended is restarted, as in OTP.
+enum class restart_type {
+  /// Always.
+  permanent,
+  /// Only after an abnormal exit (anything but normal and user_shutdown).
+  transient,
+  /// Never: it ends and stays gone.
+  temporary,
+};
+
+/// Spawns one incarnation of a child; the supervisor links it to itself and monitors it.
+using child_start = std::function<caf::actor(caf::actor_system&)>;
+
+/// One child of a supervisor.
+struct child_spec {
+  /// Unique among its siblings; logs and reports name the child by it.
+  std::string id;
+  child_start start;
+  restart_type restart = restart_type::permanent;
+  /// How long the child has to stop after it is asked to, before it is killed.
+  std::chrono::milliseconds shutdown_timeout{5000};
+};
+
+/// How a supervisor restarts its children.
+struct supervisor_flags {
+  restart_strategy strategy = restart_strategy::one_for_one;
+  /// At most `intensity` restarts within `period`; one more and the supervisor stops every
+  /// child and fails, so its own supervisor decides.
+  uint32_t intensity = 3;
+  std::chrono::milliseconds period{5000};
+  /// Delay before each restart of a child that keeps failing.
+  backoff_config backoff;
+  /// Messages a child's handle holds while the child restarts; requests beyond it fail.
+  size_t max_waiting = 1000;
+};
+
+/// A running supervisor and the stable handles of its children: a message sent to a handle
+/// goes to the child's current incarnation, or waits for the next one while it restarts.
+struct supervised {
+  caf::actor supervisor;
+  std::map<std::string, caf::actor> children;
+};
+
+/// Starts a supervisor that starts `children` in order. A child whose start returns an invalid
+/// handle fails the supervisor. Stop it with an exit message (user_shutdown).
+supervised spawn_supervisor(caf::actor_system& sys, std::string name, supervisor_flags flags,
+                            std::vector<child_spec> children);
+
+/// Asks a supervisor for its supervisor_report.
+using report_atom = caf::atom_constant<caf::atom("report")>;
+
+/// One child as its supervisor sees it.
+struct child_report {
+  std::string id;
+  /// "running", "restarting", "stopping" or "stopped".
+  std::string state;
+  uint32_t restarts = 0;
+  /// Why the last incarnation ended; empty while the first one runs.
+  std::string last_exit;
+};
+
+template <class Inspector> typename Inspector::result_type inspect(Inspector& f, child_report& x) {
+  return f(caf::meta::type_name("kite.child_report"), x.id, x.state, x.restarts, x.last_exit);
+}
+
+/// What a supervisor answers to report_atom.
+struct supervisor_report {
+  std::string name;
+  std::vector<child_report> children;
+  /// Restarts within the current intensity period.
+  uint32_t recent_restarts = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, supervisor_report& x) {
+  return f(caf::meta::type_name("kite.supervisor_report"), x.name, x.children, x.recent_restarts);
+}
+
+} // namespace kite

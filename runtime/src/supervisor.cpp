@@ -1,0 +1,371 @@
+#include "kite/runtime/supervisor.hpp"
+
+#include <algorithm>
+#include <memory>
+#include <optional>
+#include <random>
+#include <set>
+
+#include <caf/event_based_actor.hpp>
+#include <caf/stateful_actor.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "child_proxy.hpp"
+#include "kite/runtime/error.hpp"
+
+namespace kite {
+
+namespace {
+
+/// supervisor's own timer: start the children of scheduled restart `token`.
+using restart_atom = caf::atom_constant<caf::atom("restart")>;
+
+/// supervisor's own timer: child `index` (incarnation `generation`) had its shutdown time.
+using stop_timeout_atom = caf::atom_constant<caf::atom("stop_tmo")>;
+
+enum class phase { running, restarting, stopping, stopped };
+
+const char* to_string(phase x) {
+  switch (x) {
+  case phase::running:
+    return "running";
+  case phase::restarting:
+    return "restarting";
+  case phase::stopping:
+    return "stopping";
+  case phase::stopped:
+    return "stopped";
+  }
+  return "unknown";
+}
+
+struct child_slot {
+  child_spec spec;
+  std::shared_ptr<detail::child_proxy> proxy;
+  caf::actor current;
+  phase state = phase::stopped;
+  uint32_t restarts = 0;
+  /// Failures since the child last ran a whole intensity period; drives the backoff.
+  uint32_t consecutive = 0;
+  restart_clock::time_point started_at;
+  std::string last_exit;
+  /// Counts incarnations, so a timer for an old one is recognised.
+  uint64_t generation = 0;
+};
+
+struct supervisor_state {
+  static constexpr const char* name = "kite.supervisor";
+  std::string label;
+  supervisor_flags flags;
+  std::vector<child_slot> children;
+  std::optional<restart_window> window;
+  std::mt19937 random{std::random_device{}()};
+
+  /// Children still to stop, in stop order, and what to do once they all are.
+  std::vector<size_t> stop_queue;
+  std::function<void()> after_stop;
+  /// The child being stopped now, whose down message continues the sequence.
+  std::optional<size_t> awaiting_stop;
+  /// Failures that came in while a stop sequence ran, handled after it.
+  std::vector<std::pair<size_t, caf::error>> deferred;
+  bool shutting_down = false;
+
+  std::map<uint64_t, std::vector<size_t>> scheduled_restarts;
+  uint64_t next_token = 1;
+
+  /// Incarnations linked to the supervisor whose exit message has not come yet: their exits
+  /// are handled through down messages, any other exit stops the supervisor.
+  std::set<caf::actor_addr> linked;
+};
+
+using supervisor_actor = caf::stateful_actor<supervisor_state>;
+
+void handle_failure(supervisor_actor* self, size_t index, const caf::error& reason);
+
+std::string exit_text(const caf::error& reason) {
+  return reason ? describe(reason) : "normal";
+}
+
+/// Starts one incarnation of child `index`; false when its start gave no actor.
+bool start_child(supervisor_actor* self, size_t index) {
+  auto& slot = self->state.children[index];
+  caf::actor actor;
+  try {
+    actor = slot.spec.start(self->system());
+  } catch (const std::exception& e) {
+    slot.last_exit = fmt::format("start threw: {}", e.what());
+  }
+  if (!actor) {
+    if (slot.last_exit.empty()) slot.last_exit = "start returned no actor";
+    spdlog::error("supervisor {}: child '{}' failed to start: {}", self->state.label, slot.spec.id,
+                  slot.last_exit);
+    return false;
+  }
+  self->state.linked.insert(actor.address());
+  self->link_to(actor);
+  self->monitor(actor);
+  slot.current = actor;
+  slot.state = phase::running;
+  slot.started_at = restart_clock::now();
+  ++slot.generation;
+  slot.proxy->attach(actor);
+  return true;
+}
+
+/// Stops the next child in the queue, or runs the continuation when none is left.
+void stop_next(supervisor_actor* self) {
+  auto& s = self->state;
+  while (!s.stop_queue.empty()) {
+    auto index = s.stop_queue.front();
+    s.stop_queue.erase(s.stop_queue.begin());
+    auto& slot = s.children[index];
+    if (slot.state != phase::running) continue;
+    slot.state = phase::stopping;
+    s.awaiting_stop = index;
+    self->send_exit(slot.current, caf::exit_reason::user_shutdown);
+    self->delayed_send(self, slot.spec.shutdown_timeout, stop_timeout_atom::value, index,
+                       slot.generation);
+    return;
+  }
+  s.awaiting_stop.reset();
+  auto next = std::move(s.after_stop);
+  s.after_stop = nullptr;
+  if (next) next();
+  if (s.shutting_down) return;
+  auto deferred = std::move(s.deferred);
+  s.deferred.clear();
+  for (auto& [index, reason] : deferred)
+    handle_failure(self, index, reason);
+}
+
+/// Stops `indices` in that order, then runs `then`.
+void stop_children(supervisor_actor* self, std::vector<size_t> indices,
+                   std::function<void()> then) {
+  auto& s = self->state;
+  s.stop_queue = std::move(indices);
+  s.after_stop = std::move(then);
+  if (!s.awaiting_stop) stop_next(self);
+}
+
+/// The running children from `first` on, last started first.
+std::vector<size_t> running_from(supervisor_actor* self, size_t first) {
+  std::vector<size_t> out;
+  auto& children = self->state.children;
+  for (size_t i = children.size(); i > first; --i)
+    if (children[i - 1].state == phase::running) out.push_back(i - 1);
+  return out;
+}
+
+/// Stops every child in reverse order and ends the supervisor with `reason`.
+void shut_down(supervisor_actor* self, caf::error reason) {
+  auto& s = self->state;
+  if (s.shutting_down) return;
+  s.shutting_down = true;
+  s.scheduled_restarts.clear();
+  s.deferred.clear();
+  stop_children(self, running_from(self, 0), [self, reason] {
+    for (auto& slot : self->state.children) {
+      slot.state = phase::stopped;
+      slot.proxy->close(caf::make_error(caf::sec::request_receiver_down));
+    }
+    self->quit(reason);
+  });
+}
+
+/// Starts `indices` in order after `delay`.
+void schedule_restart(supervisor_actor* self, std::vector<size_t> indices,
+                      std::chrono::milliseconds delay) {
+  auto& s = self->state;
+  for (auto index : indices) {
+    s.children[index].state = phase::restarting;
+    s.children[index].proxy->detach();
+  }
+  auto token = s.next_token++;
+  s.scheduled_restarts.emplace(token, std::move(indices));
+  if (delay.count() == 0)
+    self->send(self, restart_atom::value, token);
+  else
+    self->delayed_send(self, delay, restart_atom::value, token);
+}
+
+/// The children a strategy restarts along with the failed one, in start order.
+std::vector<size_t> restart_set(supervisor_actor* self, size_t failed) {
+  auto& s = self->state;
+  size_t first = s.flags.strategy == restart_strategy::one_for_all ? 0 : failed;
+  size_t last = s.flags.strategy == restart_strategy::one_for_one ? failed + 1 : s.children.size();
+  std::vector<size_t> out;
+  for (size_t i = first; i < last; ++i)
+    if (i == failed || s.children[i].state == phase::running) out.push_back(i);
+  return out;
+}
+
+/// Past the restart intensity: stop everything and fail, so the parent decides.
+void give_up(supervisor_actor* self, const child_slot& slot, const caf::error& reason) {
+  auto& s = self->state;
+  spdlog::error("supervisor {}: child '{}' failed ({}) after {} restarts within {} ms; giving up",
+                s.label, slot.spec.id, exit_text(reason), s.flags.intensity,
+                s.flags.period.count());
+  shut_down(self, make_error(errc::restart_limit,
+                             fmt::format("supervisor {}: more than {} restarts within {} ms, the "
+                                         "last of child '{}' ({})",
+                                         s.label, s.flags.intensity, s.flags.period.count(),
+                                         slot.spec.id, exit_text(reason))));
+}
+
+/// The backoff before the next restart of `slot`, by its consecutive failures.
+std::chrono::milliseconds next_delay(supervisor_actor* self, const child_slot& slot) {
+  auto& s = self->state;
+  return backoff_delay(s.flags.backoff, slot.consecutive,
+                       std::uniform_real_distribution<double>{0.0, 1.0}(s.random));
+}
+
+void handle_failure(supervisor_actor* self, size_t index, const caf::error& reason) {
+  auto& s = self->state;
+  auto& slot = s.children[index];
+  bool abnormal = reason && reason != caf::exit_reason::user_shutdown;
+  if (slot.spec.restart == restart_type::temporary ||
+      (slot.spec.restart == restart_type::transient && !abnormal)) {
+    slot.state = phase::stopped;
+    slot.proxy->close(caf::make_error(caf::sec::request_receiver_down));
+    return;
+  }
+  auto now = restart_clock::now();
+  if (!s.window->admit(now)) {
+    give_up(self, slot, reason);
+    return;
+  }
+  if (now - slot.started_at >= s.flags.period) slot.consecutive = 0;
+  ++slot.consecutive;
+  auto delay = next_delay(self, slot);
+  auto restarts = restart_set(self, index);
+  spdlog::warn("supervisor {}: child '{}' ended ({}); restarting {} child(ren) in {} ms", s.label,
+               slot.spec.id, exit_text(reason), restarts.size(), delay.count());
+  slot.state = phase::restarting;
+  slot.proxy->detach();
+  std::vector<size_t> to_stop;
+  for (auto i = restarts.rbegin(); i != restarts.rend(); ++i)
+    if (*i != index) to_stop.push_back(*i);
+  stop_children(self, std::move(to_stop),
+                [self, restarts, delay] { schedule_restart(self, restarts, delay); });
+}
+
+/// A restart failed to start child `remaining.front()`: counts as a failure for intensity
+/// and backoff, and the rest of the restart follows after the delay.
+void retry_start(supervisor_actor* self, std::vector<size_t> remaining) {
+  auto& s = self->state;
+  auto& slot = s.children[remaining.front()];
+  auto now = restart_clock::now();
+  if (!s.window->admit(now)) {
+    give_up(self, slot, make_error(errc::config, slot.last_exit));
+    return;
+  }
+  ++slot.consecutive;
+  schedule_restart(self, std::move(remaining), next_delay(self, slot));
+}
+
+void on_down(supervisor_actor* self, const caf::down_msg& down) {
+  auto& s = self->state;
+  auto i = std::find_if(s.children.begin(), s.children.end(), [&](const child_slot& slot) {
+    return slot.current && slot.current.address() == down.source;
+  });
+  if (i == s.children.end()) return;
+  auto index = static_cast<size_t>(i - s.children.begin());
+  auto& slot = *i;
+  auto was = slot.state;
+  slot.current = nullptr;
+  slot.state = phase::stopped;
+  slot.last_exit = exit_text(down.reason);
+  slot.proxy->detach();
+  if (was == phase::stopping) {
+    if (s.awaiting_stop == index) stop_next(self);
+    return;
+  }
+  if (s.shutting_down) return;
+  if (s.awaiting_stop || !s.stop_queue.empty()) {
+    // A stop sequence runs: a child it was about to stop is simply gone already.
+    auto queued = std::find(s.stop_queue.begin(), s.stop_queue.end(), index);
+    if (queued != s.stop_queue.end()) return;
+    slot.state = phase::restarting;
+    s.deferred.emplace_back(index, down.reason);
+    return;
+  }
+  handle_failure(self, index, down.reason);
+}
+
+caf::behavior supervisor(supervisor_actor* self, std::string label, supervisor_flags flags,
+                         std::vector<child_slot> children) {
+  auto& s = self->state;
+  s.label = std::move(label);
+  s.flags = flags;
+  s.children = std::move(children);
+  s.window.emplace(flags.intensity, flags.period);
+  self->set_down_handler([self](caf::down_msg& down) { on_down(self, down); });
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    // A child's end arrives as a down message too; anyone else's exit stops the supervisor.
+    if (self->state.linked.erase(msg.source) == 0) shut_down(self, msg.reason);
+  });
+  for (size_t i = 0; i < s.children.size(); ++i) {
+    if (!start_child(self, i)) {
+      shut_down(self,
+                make_error(errc::config,
+                           fmt::format("supervisor {}: child '{}' failed to start: {}", s.label,
+                                       s.children[i].spec.id, s.children[i].last_exit)));
+      break;
+    }
+  }
+  return {
+      [self](restart_atom, uint64_t token) {
+        auto& s = self->state;
+        auto i = s.scheduled_restarts.find(token);
+        if (i == s.scheduled_restarts.end()) return; // cancelled by a shutdown
+        auto indices = std::move(i->second);
+        s.scheduled_restarts.erase(i);
+        for (auto k = indices.begin(); k != indices.end(); ++k) {
+          auto& slot = s.children[*k];
+          if (slot.state != phase::restarting) continue;
+          ++slot.restarts;
+          if (!start_child(self, *k)) {
+            retry_start(self, std::vector<size_t>(k, indices.end()));
+            return;
+          }
+        }
+      },
+      [self](stop_timeout_atom, size_t index, uint64_t generation) {
+        auto& slot = self->state.children[index];
+        if (slot.state != phase::stopping || slot.generation != generation) return;
+        spdlog::warn("supervisor {}: child '{}' did not stop within {} ms; killing it",
+                     self->state.label, slot.spec.id, slot.spec.shutdown_timeout.count());
+        self->send_exit(slot.current, caf::exit_reason::kill);
+      },
+      [self](report_atom) {
+        auto& s = self->state;
+        supervisor_report out;
+        out.name = s.label;
+        out.recent_restarts = s.window->recent(restart_clock::now());
+        for (auto& slot : s.children)
+          out.children.push_back(
+              {slot.spec.id, to_string(slot.state), slot.restarts, slot.last_exit});
+        return out;
+      },
+  };
+}
+
+} // namespace
+
+supervised spawn_supervisor(caf::actor_system& sys, std::string name, supervisor_flags flags,
+                            std::vector<child_spec> children) {
+  supervised out;
+  std::vector<child_slot> slots;
+  for (auto& spec : children) {
+    child_slot slot;
+    slot.proxy = std::make_shared<detail::child_proxy>(sys, spec.id, flags.max_waiting);
+    out.children.emplace(spec.id, slot.proxy->handle());
+    slot.spec = std::move(spec);
+    slots.push_back(std::move(slot));
+  }
+  out.supervisor = sys.spawn(supervisor, std::move(name), flags, std::move(slots));
+  return out;
+}
+
+} // namespace kite
