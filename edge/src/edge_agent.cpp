@@ -2,7 +2,6 @@
 
 #include <atomic>
 #include <csignal>
-#include <thread>
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
@@ -16,6 +15,7 @@
 #include "kite/runtime/error.hpp"
 #include "kite/runtime/node.hpp"
 #include "kite/runtime/protocol.hpp"
+#include "kite/runtime/supervisor.hpp"
 
 namespace kite::edge {
 
@@ -61,9 +61,21 @@ int run_edge(const edge_config& cfg, const registry& types) {
     return 1;
   }
   auto router = offload_router::start(sys, *uplink, cfg.offload);
-  auto sink = sys.spawn(offload_sink, router->handle(), cfg.pipeline.target);
-  auto stage = sys.spawn(actors::window_mean, cfg.pipeline.stage.window, sink);
-  auto source = sys.spawn(actors::synthetic_source, cfg.pipeline.source, stage);
+  // Started downstream first, so each stage starts with its consumer's stable handle; a
+  // restarted stage is reached through the same handle.
+  child_spec sink{"sink", [handle = router->handle(), target = cfg.pipeline.target](
+                              caf::actor_system& sys, const child_handles&) {
+                    return sys.spawn(offload_sink, handle, target);
+                  }};
+  child_spec stage{"stage", [window = cfg.pipeline.stage.window](caf::actor_system& sys,
+                                                                 const child_handles& siblings) {
+                     return sys.spawn(actors::window_mean, window, siblings.at("sink"));
+                   }};
+  child_spec source{"source", [source = cfg.pipeline.source](caf::actor_system& sys,
+                                                             const child_handles& siblings) {
+                      return sys.spawn(actors::synthetic_source, source, siblings.at("stage"));
+                    }};
+  auto pipeline = spawn_supervisor(sys, "pipeline", cfg.supervision, {sink, stage, source});
   spdlog::info("edge '{}' started: {} Hz source -> window_mean({}) -> ({}, {}) via {}",
                cfg.node.node_id, cfg.pipeline.source.rate_hz, cfg.pipeline.stage.window,
                cfg.pipeline.target.type, cfg.pipeline.target.key, cfg.upstream.endpoint);
@@ -71,17 +83,28 @@ int run_edge(const edge_config& cfg, const registry& types) {
   caf::scoped_actor self{sys};
   const auto expected = cfg.pipeline.source.count;
   counters sink_stats;
+  caf::error pipeline_failure;
+  self->monitor(pipeline.supervisor);
   // Poll rather than block on signals: a bounded run also ends when every sample is answered.
   while (!stop_requested()) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    self->receive([&](caf::down_msg& down) { pipeline_failure = std::move(down.reason); },
+                  caf::after(std::chrono::milliseconds(50)) >> [] {});
+    if (pipeline_failure) {
+      // Past its restart intensity: exit, so the service manager restarts the whole agent.
+      spdlog::error("edge '{}': the pipeline failed: {}", cfg.node.node_id,
+                    describe(pipeline_failure));
+      router->stop();
+      return 4;
+    }
     if (expected == 0) continue;
-    sink_stats = ask_stats(self, sink);
+    sink_stats = ask_stats(self, pipeline.children["sink"]);
     if (sink_stats["answered"] + sink_stats["failed"] >= expected) break;
   }
   auto router_stats = router->stats();
-  sink_stats = ask_stats(self, sink);
-  for (const auto& actor : {source, stage, sink})
-    self->send_exit(actor, caf::exit_reason::user_shutdown);
+  sink_stats = ask_stats(self, pipeline.children["sink"]);
+  // The supervisor stops source, stage and sink in that order, each within its timeout.
+  self->send_exit(pipeline.supervisor, caf::exit_reason::user_shutdown);
+  self->wait_for(pipeline.supervisor);
   router->stop();
   const auto& link_stats = (*uplink)->stats();
   spdlog::info("edge '{}' stopped: answered={} failed={} sent={} retries={} refused={} "

@@ -40,9 +40,32 @@ void read_key(config_reader& r, const YAML::Node& map, const std::string& path, 
     r.fail(map[key], join(path, key), "expected a 40-character Z85 public key from `kite keygen`");
 }
 
+void read_supervision(config_reader& r, const YAML::Node& root, supervisor_flags& out) {
+  auto sup = r.section(root, "", "supervision");
+  r.only_keys(sup, "supervision", {"strategy", "intensity", "period", "backoff", "max_waiting"});
+  std::string strategy;
+  r.read_choice(sup, "supervision", "strategy", strategy,
+                {"one_for_one", "one_for_all", "rest_for_one"});
+  if (!strategy.empty()) parse_strategy(strategy, out.strategy);
+  r.read(sup, "supervision", "intensity", out.intensity, 0, 100'000);
+  r.read(sup, "supervision", "period", out.period);
+  if (out.period.count() < 1) r.fail(sup["period"], "supervision.period", "must be at least 1ms");
+  uint32_t max_waiting = static_cast<uint32_t>(out.max_waiting);
+  r.read(sup, "supervision", "max_waiting", max_waiting, 0, 10'000'000);
+  out.max_waiting = max_waiting;
+  auto backoff = r.section(sup, "supervision", "backoff");
+  r.only_keys(backoff, "supervision.backoff", {"initial", "max", "jitter"});
+  r.read(backoff, "supervision.backoff", "initial", out.backoff.initial);
+  r.read(backoff, "supervision.backoff", "max", out.backoff.max);
+  r.read(backoff, "supervision.backoff", "jitter", out.backoff.jitter, 0.0, 1.0);
+  if (out.backoff.max < out.backoff.initial)
+    r.fail(backoff["max"], "supervision.backoff.max", "must not be less than backoff.initial");
+}
+
 void read_node(config_reader& r, const YAML::Node& root, std::vector<std::string> extra_keys,
                const std::string& expected_kind, node_config& out) {
-  std::vector<std::string> keys{"kind", "node_id", "threads", "log", "link", "security"};
+  std::vector<std::string> keys{"kind", "node_id",  "threads",    "log",
+                                "link", "security", "supervision"};
   keys.insert(keys.end(), extra_keys.begin(), extra_keys.end());
   r.only_keys(root, "", keys);
   std::string kind;
@@ -117,7 +140,8 @@ caf::expected<edge_config> load_edge_config(const std::string& path) {
   if (!root) return root.error();
   config_reader r{path};
   edge_config cfg;
-  read_node(r, *root, {"upstream", "offload", "pipeline"}, "edge", cfg.node);
+  read_node(r, *root, {"upstream", "offload", "pipeline", "supervision"}, "edge", cfg.node);
+  read_supervision(r, *root, cfg.supervision);
 
   auto upstream = r.section(*root, "", "upstream");
   r.only_keys(upstream, "upstream", {"endpoint", "server_key"});

@@ -57,6 +57,7 @@ struct child_slot {
 struct supervisor_state {
   static constexpr const char* name = "kite.supervisor";
   std::string label;
+  child_handles handles;
   supervisor_flags flags;
   std::vector<child_slot> children;
   std::optional<restart_window> window;
@@ -92,7 +93,7 @@ bool start_child(supervisor_actor* self, size_t index) {
   auto& slot = self->state.children[index];
   caf::actor actor;
   try {
-    actor = slot.spec.start(self->system());
+    actor = slot.spec.start(self->system(), self->state.handles);
   } catch (const std::exception& e) {
     slot.last_exit = fmt::format("start threw: {}", e.what());
   }
@@ -294,9 +295,10 @@ void on_down(supervisor_actor* self, const caf::down_msg& down) {
 }
 
 caf::behavior supervisor(supervisor_actor* self, std::string label, supervisor_flags flags,
-                         std::vector<child_slot> children) {
+                         std::vector<child_slot> children, child_handles handles) {
   auto& s = self->state;
   s.label = std::move(label);
+  s.handles = std::move(handles);
   s.flags = flags;
   s.children = std::move(children);
   s.window.emplace(flags.intensity, flags.period);
@@ -364,8 +366,20 @@ supervised spawn_supervisor(caf::actor_system& sys, std::string name, supervisor
     slot.spec = std::move(spec);
     slots.push_back(std::move(slot));
   }
-  out.supervisor = sys.spawn(supervisor, std::move(name), flags, std::move(slots));
+  out.supervisor = sys.spawn(supervisor, std::move(name), flags, std::move(slots), out.children);
   return out;
+}
+
+bool parse_strategy(const std::string& name, restart_strategy& out) {
+  if (name == "one_for_one")
+    out = restart_strategy::one_for_one;
+  else if (name == "one_for_all")
+    out = restart_strategy::one_for_all;
+  else if (name == "rest_for_one")
+    out = restart_strategy::rest_for_one;
+  else
+    return false;
+  return true;
 }
 
 } // namespace kite

@@ -107,3 +107,45 @@ TEST_CASE("config: YAML syntax errors and missing files name the file") {
   REQUIRE(kind);
   CHECK(*kind == "worker");
 }
+
+TEST_CASE("config: supervision settings load, and bad ones are named with their line") {
+  kite::test::temp_dir dir;
+  auto good = dir.write("edge.yaml", R"(kind: edge
+node_id: e
+security: {curve: false}
+upstream: {endpoint: "tcp://127.0.0.1:5555"}
+supervision:
+  strategy: rest_for_one
+  intensity: 7
+  period: 30s
+  backoff: {initial: 5ms, max: 2s, jitter: 0.5}
+)");
+  auto cfg = kite::load_edge_config(good);
+  REQUIRE(cfg);
+  const auto& sup = cfg->supervision;
+  CHECK(sup.strategy == kite::restart_strategy::rest_for_one);
+  CHECK(sup.intensity == 7);
+  CHECK(sup.period == 30s);
+  CHECK(sup.backoff.initial == 5ms);
+  CHECK(sup.backoff.max == 2s);
+  CHECK(sup.backoff.jitter == 0.5);
+  CHECK(sup.max_waiting == 1000); // default
+
+  auto bad = dir.write("bad.yaml", R"(kind: edge
+node_id: e
+security: {curve: false}
+upstream: {endpoint: "tcp://127.0.0.1:5555"}
+supervision:
+  strategy: one_for_al
+  backoff: {initial: 2s, max: 1s, jitter: 2}
+)");
+  auto err = kite::load_edge_config(bad);
+  REQUIRE_FALSE(err);
+  auto text = problems_of(err.error());
+  CHECK_THAT(text, Catch::Contains("bad.yaml:6:13: key 'supervision.strategy': expected one of "
+                                   "one_for_one, one_for_all, rest_for_one, got 'one_for_al' "
+                                   "(did you mean 'one_for_all'?)"));
+  CHECK_THAT(text, Catch::Contains("key 'supervision.backoff.jitter'"));
+  CHECK_THAT(text, Catch::Contains(
+                       "key 'supervision.backoff.max': must not be less than backoff.initial"));
+}

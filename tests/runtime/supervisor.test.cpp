@@ -71,7 +71,7 @@ child_spec child(std::shared_ptr<journal> log, std::string id,
   spec.id = id;
   spec.restart = restart;
   spec.shutdown_timeout = milliseconds(50);
-  spec.start = [log, id, stubborn](caf::actor_system& sys) {
+  spec.start = [log, id, stubborn](caf::actor_system& sys, const child_handles&) {
     return sys.spawn(test_child, log, id, log->started(id), stubborn);
   };
   return spec;
@@ -274,7 +274,7 @@ TEST_CASE("supervisor: a child that crashes at once escalates instead of spinnin
   opts.intensity = 3;
   child_spec crasher;
   crasher.id = "crasher";
-  crasher.start = [log = f.log](caf::actor_system& sys) {
+  crasher.start = [log = f.log](caf::actor_system& sys, const child_handles&) {
     log->started("crasher");
     return sys.spawn(
         [](caf::event_based_actor* self, int) -> caf::behavior {
@@ -313,7 +313,7 @@ TEST_CASE("supervisor: a nested supervisor that gives up is restarted by its par
   auto inner_handles = std::make_shared<std::map<std::string, caf::actor>>();
   child_spec inner;
   inner.id = "inner";
-  inner.start = [&, inner_flags, inner_handles](caf::actor_system& sys) {
+  inner.start = [&, inner_flags, inner_handles](caf::actor_system& sys, const child_handles&) {
     f.log->started("inner");
     auto s = spawn_supervisor(sys, "inner", inner_flags, {child(f.log, "leaf")});
     *inner_handles = s.children;
@@ -331,4 +331,25 @@ TEST_CASE("supervisor: a nested supervisor that gives up is restarted by its par
   // The new inner supervisor's leaf answers through the handle its start published.
   CHECK(f.ping((*inner_handles)["leaf"]) == 2);
   f.stop(outer.supervisor);
+}
+
+TEST_CASE("supervisor: siblings wired by handle keep working across a restart") {
+  fixture f;
+  child_spec relay;
+  relay.id = "relay";
+  relay.start = [](caf::actor_system& sys, const child_handles& siblings) {
+    return sys.spawn(
+        [](caf::event_based_actor* self, caf::actor target) -> caf::behavior {
+          return {[self, target](ping_atom) { return self->delegate(target, ping_atom::value); }};
+        },
+        siblings.at("a"));
+  };
+  auto sup = spawn_supervisor(*f.sys, "t", flags(restart_strategy::one_for_one),
+                              {child(f.log, "a"), relay});
+  CHECK(f.ping(sup.children["relay"]) == 1);
+  caf::anon_send(sup.children["a"], crash_atom::value);
+  f.await_restarts(sup.supervisor, "a", 1);
+  // The relay still holds the handle it was started with, and reaches the new incarnation.
+  CHECK(f.ping(sup.children["relay"]) == 2);
+  f.stop(sup.supervisor);
 }

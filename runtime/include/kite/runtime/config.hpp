@@ -9,6 +9,8 @@
 
 #include <caf/expected.hpp>
 
+#include "kite/runtime/supervisor.hpp"
+
 namespace kite {
 
 /// Logging settings shared by every node.
@@ -98,6 +100,8 @@ struct edge_config {
   upstream_config upstream;
   offload_config offload;
   pipeline_config pipeline;
+  /// How the pipeline's supervisor restarts its stages.
+  supervisor_flags supervision;
 };
 
 /// Loads a worker config; the error lists every problem found, one per line.

@@ -39,8 +39,12 @@ enum class restart_type {
   temporary,
 };
 
+/// The stable handles of a supervisor's children, by child id.
+using child_handles = std::map<std::string, caf::actor>;
+
 /// Spawns one incarnation of a child; the supervisor links it to itself and monitors it.
-using child_start = std::function<caf::actor(caf::actor_system&)>;
+/// `siblings` holds every child's stable handle, so children can be wired to each other.
+using child_start = std::function<caf::actor(caf::actor_system&, const child_handles& siblings)>;
 
 /// One child of a supervisor.
 struct child_spec {
@@ -69,7 +73,7 @@ struct supervisor_flags {
 /// goes to the child's current incarnation, or waits for the next one while it restarts.
 struct supervised {
   caf::actor supervisor;
-  std::map<std::string, caf::actor> children;
+  child_handles children;
 };
 
 /// Starts a supervisor that starts `children` in order. A child whose start returns an invalid
@@ -79,6 +83,9 @@ supervised spawn_supervisor(caf::actor_system& sys, std::string name, supervisor
 
 /// Asks a supervisor for its supervisor_report.
 using report_atom = caf::atom_constant<caf::atom("report")>;
+
+/// Reads a strategy's name as YAML spells it; false for an unknown name.
+bool parse_strategy(const std::string& name, restart_strategy& out);
 
 /// One child as its supervisor sees it.
 struct child_report {
