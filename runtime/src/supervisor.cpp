@@ -57,7 +57,7 @@ struct child_slot {
 struct supervisor_state {
   static constexpr const char* name = "kite.supervisor";
   std::string label;
-  child_handles handles;
+  std::map<std::string, caf::actor> handles;
   supervisor_flags flags;
   std::vector<child_slot> children;
   std::optional<restart_window> window;
@@ -93,7 +93,10 @@ bool start_child(supervisor_actor* self, size_t index) {
   auto& slot = self->state.children[index];
   caf::actor actor;
   try {
-    actor = slot.spec.start(self->system(), self->state.handles);
+    std::map<std::string, caf::actor> running;
+    for (auto& other : self->state.children)
+      if (other.state == phase::running) running.emplace(other.spec.id, other.current);
+    actor = slot.spec.start(self->system(), child_handles{self->state.handles, running});
   } catch (const std::exception& e) {
     slot.last_exit = fmt::format("start threw: {}", e.what());
   }
@@ -295,7 +298,8 @@ void on_down(supervisor_actor* self, const caf::down_msg& down) {
 }
 
 caf::behavior supervisor(supervisor_actor* self, std::string label, supervisor_flags flags,
-                         std::vector<child_slot> children, child_handles handles) {
+                         std::vector<child_slot> children,
+                         std::map<std::string, caf::actor> handles) {
   auto& s = self->state;
   s.label = std::move(label);
   s.handles = std::move(handles);
@@ -368,6 +372,18 @@ supervised spawn_supervisor(caf::actor_system& sys, std::string name, supervisor
   }
   out.supervisor = sys.spawn(supervisor, std::move(name), flags, std::move(slots), out.children);
   return out;
+}
+
+child_handles::child_handles(std::map<std::string, caf::actor> stable,
+                             std::map<std::string, caf::actor> current)
+    : stable_(std::move(stable)), current_(std::move(current)) {}
+
+caf::actor child_handles::at(const std::string& id) const {
+  return stable_.at(id);
+}
+
+caf::actor child_handles::current(const std::string& id) const {
+  return current_.at(id);
 }
 
 bool parse_strategy(const std::string& name, restart_strategy& out) {

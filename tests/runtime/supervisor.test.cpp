@@ -353,3 +353,26 @@ TEST_CASE("supervisor: siblings wired by handle keep working across a restart") 
   CHECK(f.ping(sup.children["relay"]) == 2);
   f.stop(sup.supervisor);
 }
+
+TEST_CASE("supervisor: under rest_for_one a child wired to a sibling's incarnation restarts "
+          "with it") {
+  fixture f;
+  child_spec relay;
+  relay.id = "relay";
+  relay.start = [log = f.log](caf::actor_system& sys, const child_handles& siblings) {
+    log->started("relay");
+    return sys.spawn(
+        [](caf::event_based_actor* self, caf::actor target) -> caf::behavior {
+          return {[self, target](ping_atom) { return self->delegate(target, ping_atom::value); }};
+        },
+        siblings.current("a"));
+  };
+  auto sup = spawn_supervisor(*f.sys, "t", flags(restart_strategy::rest_for_one),
+                              {child(f.log, "a"), relay});
+  CHECK(f.ping(sup.children["relay"]) == 1);
+  caf::anon_send(sup.children["a"], crash_atom::value);
+  f.await_restarts(sup.supervisor, "relay", 1);
+  CHECK(f.log->count("relay") == 2);
+  CHECK(f.ping(sup.children["relay"]) == 2);
+  f.stop(sup.supervisor);
+}

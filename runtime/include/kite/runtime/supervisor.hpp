@@ -39,11 +39,29 @@ enum class restart_type {
   temporary,
 };
 
-/// The stable handles of a supervisor's children, by child id.
-using child_handles = std::map<std::string, caf::actor>;
+/// How a starting child reaches its siblings.
+class child_handles {
+public:
+  child_handles() = default;
+  child_handles(std::map<std::string, caf::actor> stable,
+                std::map<std::string, caf::actor> current);
+
+  /// The stable handle of child `id`: it survives restarts, and each message through it pays
+  /// one forwarding step. Throws std::out_of_range for an unknown id.
+  caf::actor at(const std::string& id) const;
+
+  /// The running incarnation of child `id`, started before this one: no forwarding cost, but
+  /// it is gone when that child restarts, so wire this way under rest_for_one (a child's
+  /// restart then restarts everything started after it) or one_for_all. Throws
+  /// std::out_of_range when `id` is unknown or not running.
+  caf::actor current(const std::string& id) const;
+
+private:
+  std::map<std::string, caf::actor> stable_;
+  std::map<std::string, caf::actor> current_;
+};
 
 /// Spawns one incarnation of a child; the supervisor links it to itself and monitors it.
-/// `siblings` holds every child's stable handle, so children can be wired to each other.
 using child_start = std::function<caf::actor(caf::actor_system&, const child_handles& siblings)>;
 
 /// One child of a supervisor.
@@ -73,7 +91,7 @@ struct supervisor_flags {
 /// goes to the child's current incarnation, or waits for the next one while it restarts.
 struct supervised {
   caf::actor supervisor;
-  child_handles children;
+  std::map<std::string, caf::actor> children;
 };
 
 /// Starts a supervisor that starts `children` in order. A child whose start returns an invalid
