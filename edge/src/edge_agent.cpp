@@ -1,6 +1,5 @@
 #include "kite/edge/edge_agent.hpp"
 
-#include <atomic>
 #include <csignal>
 
 #include <caf/actor_system.hpp>
@@ -14,22 +13,11 @@
 #include "kite/edge/offload_sink.hpp"
 #include "kite/runtime/error.hpp"
 #include "kite/runtime/node.hpp"
-#include "kite/runtime/protocol.hpp"
 #include "kite/runtime/supervisor.hpp"
 
 namespace kite::edge {
 
 namespace {
-
-using counters = std::map<std::string, uint64_t>;
-
-counters ask_stats(caf::scoped_actor& self, const caf::actor& whom) {
-  counters out;
-  self->request(whom, std::chrono::seconds(5), stats_atom::value)
-      .receive([&](counters& x) { out = std::move(x); },
-               [&](caf::error& err) { spdlog::warn("stats: {}", describe(err)); });
-  return out;
-}
 
 /// Returns true once a SIGINT or SIGTERM is pending, without waiting.
 bool stop_requested() {
@@ -82,7 +70,11 @@ int run_edge(const edge_config& cfg, const registry& types) {
 
   caf::scoped_actor self{sys};
   const auto expected = cfg.pipeline.source.count;
-  counters sink_stats;
+  // Counted at the router, which outlives restarts of the pipeline's stages.
+  auto finished = [&router] {
+    auto stats = router->stats();
+    return stats.answered + stats.failed + stats.refused;
+  };
   caf::error pipeline_failure;
   self->monitor(pipeline.supervisor);
   // Poll rather than block on signals: a bounded run also ends when every sample is answered.
@@ -96,23 +88,20 @@ int run_edge(const edge_config& cfg, const registry& types) {
       router->stop();
       return 4;
     }
-    if (expected == 0) continue;
-    sink_stats = ask_stats(self, pipeline.children["sink"]);
-    if (sink_stats["answered"] + sink_stats["failed"] >= expected) break;
+    if (expected != 0 && finished() >= expected) break;
   }
-  auto router_stats = router->stats();
-  sink_stats = ask_stats(self, pipeline.children["sink"]);
   // The supervisor stops source, stage and sink in that order, each within its timeout.
   self->send_exit(pipeline.supervisor, caf::exit_reason::user_shutdown);
   self->wait_for(pipeline.supervisor);
   router->stop();
+  auto router_stats = router->stats();
   const auto& link_stats = (*uplink)->stats();
   spdlog::info("edge '{}' stopped: answered={} failed={} sent={} retries={} refused={} "
                "rtt_ewma_us={:.1f}",
-               cfg.node.node_id, sink_stats["answered"], sink_stats["failed"], router_stats.sent,
-               router_stats.retries, router_stats.refused,
+               cfg.node.node_id, router_stats.answered, router_stats.failed + router_stats.refused,
+               router_stats.sent, router_stats.retries, router_stats.refused,
                static_cast<double>(link_stats.rtt_ewma_ns.load()) / 1000.0);
-  return sink_stats["failed"] == 0 ? 0 : 3;
+  return router_stats.failed + router_stats.refused == 0 ? 0 : 3;
 }
 
 } // namespace kite::edge

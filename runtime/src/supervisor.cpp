@@ -4,9 +4,9 @@
 #include <memory>
 #include <optional>
 #include <random>
-#include <set>
 
 #include <caf/event_based_actor.hpp>
+#include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -75,9 +75,12 @@ struct supervisor_state {
   std::map<uint64_t, std::vector<size_t>> scheduled_restarts;
   uint64_t next_token = 1;
 
-  /// Incarnations linked to the supervisor whose exit message has not come yet: their exits
-  /// are handled through down messages, any other exit stops the supervisor.
-  std::set<caf::actor_addr> linked;
+  /// Restarts that came due while a stop sequence ran, started after it.
+  std::vector<uint64_t> deferred_restarts;
+
+  /// The running incarnations, by child index: what a supervisor that is killed outright
+  /// takes with it. Shared with that exit hook, which runs after the state is gone.
+  std::shared_ptr<std::vector<caf::actor>> live;
 };
 
 using supervisor_actor = caf::stateful_actor<supervisor_state>;
@@ -92,29 +95,37 @@ std::string exit_text(const caf::error& reason) {
 bool start_child(supervisor_actor* self, size_t index) {
   auto& slot = self->state.children[index];
   caf::actor actor;
+  std::string failure = "start returned no actor";
   try {
     std::map<std::string, caf::actor> running;
     for (auto& other : self->state.children)
       if (other.state == phase::running) running.emplace(other.spec.id, other.current);
     actor = slot.spec.start(self->system(), child_handles{self->state.handles, running});
   } catch (const std::exception& e) {
-    slot.last_exit = fmt::format("start threw: {}", e.what());
+    failure = fmt::format("start threw: {}", e.what());
+  } catch (...) {
+    failure = "start threw a non-standard exception";
   }
   if (!actor) {
-    if (slot.last_exit.empty()) slot.last_exit = "start returned no actor";
+    slot.last_exit = failure;
     spdlog::error("supervisor {}: child '{}' failed to start: {}", self->state.label, slot.spec.id,
-                  slot.last_exit);
+                  failure);
     return false;
   }
-  self->state.linked.insert(actor.address());
-  self->link_to(actor);
+  // Monitored, not linked: a kill sent to one child must not take the supervisor with it.
   self->monitor(actor);
+  (*self->state.live)[index] = actor;
   slot.current = actor;
   slot.state = phase::running;
   slot.started_at = restart_clock::now();
   ++slot.generation;
   slot.proxy->attach(actor);
   return true;
+}
+
+/// Whether a stop sequence runs; failures and restarts wait for its end.
+bool busy(const supervisor_state& s) {
+  return s.awaiting_stop.has_value() || !s.stop_queue.empty();
 }
 
 /// Stops the next child in the queue, or runs the continuation when none is left.
@@ -136,11 +147,16 @@ void stop_next(supervisor_actor* self) {
   auto next = std::move(s.after_stop);
   s.after_stop = nullptr;
   if (next) next();
-  if (s.shutting_down) return;
-  auto deferred = std::move(s.deferred);
-  s.deferred.clear();
-  for (auto& [index, reason] : deferred)
+  // Failures that came meanwhile, one at a time: each may start a stop sequence of its own.
+  while (!s.shutting_down && !busy(s) && !s.deferred.empty()) {
+    auto [index, reason] = s.deferred.front();
+    s.deferred.erase(s.deferred.begin());
     handle_failure(self, index, reason);
+  }
+  if (s.shutting_down || busy(s)) return;
+  for (auto token : s.deferred_restarts)
+    self->send(self, restart_atom::value, token);
+  s.deferred_restarts.clear();
 }
 
 /// Stops `indices` in that order, then runs `then`.
@@ -168,6 +184,7 @@ void shut_down(supervisor_actor* self, caf::error reason) {
   s.shutting_down = true;
   s.scheduled_restarts.clear();
   s.deferred.clear();
+  s.deferred_restarts.clear();
   stop_children(self, running_from(self, 0), [self, reason] {
     for (auto& slot : self->state.children) {
       slot.state = phase::stopped;
@@ -193,14 +210,28 @@ void schedule_restart(supervisor_actor* self, std::vector<size_t> indices,
     self->delayed_send(self, delay, restart_atom::value, token);
 }
 
-/// The children a strategy restarts along with the failed one, in start order.
+/// The children a strategy restarts along with the failed one, in start order: those running
+/// and those with a restart pending (taken out of it, so all start in order), never temporary
+/// siblings, which are only stopped.
 std::vector<size_t> restart_set(supervisor_actor* self, size_t failed) {
   auto& s = self->state;
   size_t first = s.flags.strategy == restart_strategy::one_for_all ? 0 : failed;
   size_t last = s.flags.strategy == restart_strategy::one_for_one ? failed + 1 : s.children.size();
   std::vector<size_t> out;
-  for (size_t i = first; i < last; ++i)
-    if (i == failed || s.children[i].state == phase::running) out.push_back(i);
+  for (size_t i = first; i < last; ++i) {
+    auto& slot = s.children[i];
+    if (i != failed && slot.spec.restart == restart_type::temporary) continue;
+    if (i == failed || slot.state == phase::running || slot.state == phase::restarting)
+      out.push_back(i);
+  }
+  for (auto i = s.scheduled_restarts.begin(); i != s.scheduled_restarts.end();) {
+    auto& pending = i->second;
+    pending.erase(
+        std::remove_if(pending.begin(), pending.end(),
+                       [&](size_t x) { return std::find(out.begin(), out.end(), x) != out.end(); }),
+        pending.end());
+    i = pending.empty() ? s.scheduled_restarts.erase(i) : std::next(i);
+  }
   return out;
 }
 
@@ -247,11 +278,16 @@ void handle_failure(supervisor_actor* self, size_t index, const caf::error& reas
                slot.spec.id, exit_text(reason), restarts.size(), delay.count());
   slot.state = phase::restarting;
   slot.proxy->detach();
-  std::vector<size_t> to_stop;
-  for (auto i = restarts.rbegin(); i != restarts.rend(); ++i)
-    if (*i != index) to_stop.push_back(*i);
-  stop_children(self, std::move(to_stop),
-                [self, restarts, delay] { schedule_restart(self, restarts, delay); });
+  // Every running child in the strategy's reach stops, last started first.
+  size_t first = s.flags.strategy == restart_strategy::one_for_all ? 0 : index;
+  auto to_stop = s.flags.strategy == restart_strategy::one_for_one ? std::vector<size_t>{}
+                                                                   : running_from(self, first);
+  stop_children(self, std::move(to_stop), [self, restarts, delay] {
+    for (auto& slot : self->state.children)
+      if (slot.spec.restart == restart_type::temporary && slot.state == phase::stopped)
+        slot.proxy->close(caf::make_error(caf::sec::request_receiver_down));
+    schedule_restart(self, restarts, delay);
+  });
 }
 
 /// A restart failed to start child `remaining.front()`: counts as a failure for intensity
@@ -278,6 +314,7 @@ void on_down(supervisor_actor* self, const caf::down_msg& down) {
   auto& slot = *i;
   auto was = slot.state;
   slot.current = nullptr;
+  (*s.live)[index] = nullptr;
   slot.state = phase::stopped;
   slot.last_exit = exit_text(down.reason);
   slot.proxy->detach();
@@ -286,7 +323,7 @@ void on_down(supervisor_actor* self, const caf::down_msg& down) {
     return;
   }
   if (s.shutting_down) return;
-  if (s.awaiting_stop || !s.stop_queue.empty()) {
+  if (busy(s)) {
     // A stop sequence runs: a child it was about to stop is simply gone already.
     auto queued = std::find(s.stop_queue.begin(), s.stop_queue.end(), index);
     if (queued != s.stop_queue.end()) return;
@@ -307,9 +344,13 @@ caf::behavior supervisor(supervisor_actor* self, std::string label, supervisor_f
   s.children = std::move(children);
   s.window.emplace(flags.intensity, flags.period);
   self->set_down_handler([self](caf::down_msg& down) { on_down(self, down); });
-  self->set_exit_handler([self](caf::exit_msg& msg) {
-    // A child's end arrives as a down message too; anyone else's exit stops the supervisor.
-    if (self->state.linked.erase(msg.source) == 0) shut_down(self, msg.reason);
+  // Children are not linked, so any exit message comes from the parent or the program.
+  self->set_exit_handler([self](caf::exit_msg& msg) { shut_down(self, msg.reason); });
+  s.live = std::make_shared<std::vector<caf::actor>>(s.children.size());
+  self->attach_functor([live = s.live](const caf::error&) {
+    // After an ordered shutdown nothing is left; after a kill, this stops the children.
+    for (auto& child : *live)
+      if (child) caf::anon_send_exit(child, caf::exit_reason::kill);
   });
   for (size_t i = 0; i < s.children.size(); ++i) {
     if (!start_child(self, i)) {
@@ -324,7 +365,11 @@ caf::behavior supervisor(supervisor_actor* self, std::string label, supervisor_f
       [self](restart_atom, uint64_t token) {
         auto& s = self->state;
         auto i = s.scheduled_restarts.find(token);
-        if (i == s.scheduled_restarts.end()) return; // cancelled by a shutdown
+        if (i == s.scheduled_restarts.end()) return; // cancelled, or taken into another restart
+        if (busy(s)) {
+          s.deferred_restarts.push_back(token);
+          return;
+        }
         auto indices = std::move(i->second);
         s.scheduled_restarts.erase(i);
         for (auto k = indices.begin(); k != indices.end(); ++k) {

@@ -111,6 +111,15 @@ struct fixture {
     throw std::runtime_error("no child " + id);
   }
 
+  /// Waits, bounded, until child `id` is in `state`.
+  void await_state(const caf::actor& sup, const std::string& id, const std::string& state) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (child_of(report(sup), id).state != state) {
+      if (std::chrono::steady_clock::now() > deadline) FAIL("child " << id << " never " << state);
+      std::this_thread::sleep_for(milliseconds(1));
+    }
+  }
+
   /// Waits, bounded, until child `id` has been restarted `restarts` times and runs again.
   void await_restarts(const caf::actor& sup, const std::string& id, uint32_t restarts) {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
@@ -124,16 +133,14 @@ struct fixture {
     }
   }
 
-  /// The incarnation number that answers a ping sent to `handle`.
+  /// The incarnation number that answers a ping sent to `handle`; -1 for an error answer,
+  /// -2 when none came within 5 s.
   int ping(const caf::actor& handle) {
     caf::scoped_actor self{*sys};
     int out = 0;
     self->request(handle, std::chrono::seconds(5), ping_atom::value)
         .receive([&](int x) { out = x; },
-                 [&](caf::error& err) {
-                   out = -1;
-                   (void)err;
-                 });
+                 [&](caf::error& err) { out = err == caf::sec::request_timeout ? -2 : -1; });
     return out;
   }
 
@@ -375,4 +382,93 @@ TEST_CASE("supervisor: under rest_for_one a child wired to a sibling's incarnati
   CHECK(f.log->count("relay") == 2);
   CHECK(f.ping(sup.children["relay"]) == 2);
   f.stop(sup.supervisor);
+}
+
+TEST_CASE("supervisor: a child killed outright is restarted; the supervisor survives") {
+  fixture f;
+  auto sup = spawn_supervisor(*f.sys, "t", flags(restart_strategy::one_for_one),
+                              {child(f.log, "a"), child(f.log, "b")});
+  CHECK(f.ping(sup.children["b"]) == 1);
+  caf::anon_send_exit(sup.children["b"], caf::exit_reason::kill);
+  f.await_restarts(sup.supervisor, "b", 1);
+  CHECK(f.ping(sup.children["a"]) == 1);
+  CHECK(f.ping(sup.children["b"]) == 2);
+  CHECK(f.stop(sup.supervisor) == caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE("supervisor: one_for_all stops a temporary sibling and does not restart it") {
+  fixture f;
+  auto sup = spawn_supervisor(*f.sys, "t", flags(restart_strategy::one_for_all),
+                              {child(f.log, "temp", restart_type::temporary), child(f.log, "b")});
+  CHECK(f.ping(sup.children["b"]) == 1);
+  caf::anon_send(sup.children["b"], crash_atom::value);
+  f.await_restarts(sup.supervisor, "b", 1);
+  CHECK(f.child_of(f.report(sup.supervisor), "temp").state == "stopped");
+  CHECK(f.log->count("temp") == 1);
+  CHECK(f.ping(sup.children["temp"]) == -1);
+  f.stop(sup.supervisor);
+}
+
+TEST_CASE("supervisor: rest_for_one takes a pending restart of a later child into its order") {
+  fixture f;
+  auto opts = flags(restart_strategy::rest_for_one);
+  opts.backoff = {milliseconds(300), milliseconds(300), 0.0};
+  auto sup = spawn_supervisor(*f.sys, "t", opts,
+                              {child(f.log, "a"), child(f.log, "b"), child(f.log, "c")});
+  CHECK(f.ping(sup.children["c"]) == 1);
+  f.log->take();
+  caf::anon_send(sup.children["c"], crash_atom::value);
+  f.await_state(sup.supervisor, "c", "restarting");
+  caf::anon_send(sup.children["a"], crash_atom::value);
+  f.await_restarts(sup.supervisor, "a", 1);
+  f.await_restarts(sup.supervisor, "c", 1);
+  CHECK(f.log->take() ==
+        std::vector<std::string>{"stop c", "stop a", "stop b", "start a", "start b", "start c"});
+  CHECK(f.ping(sup.children["c"]) == 2);
+  f.stop(sup.supervisor);
+}
+
+TEST_CASE("supervisor: failures during a stop sequence are each handled after it") {
+  fixture f;
+  auto e = child(f.log, "e", restart_type::permanent, true);
+  e.shutdown_timeout = milliseconds(200);
+  auto sup = spawn_supervisor(
+      *f.sys, "t", flags(restart_strategy::rest_for_one),
+      {child(f.log, "a"), child(f.log, "b"), child(f.log, "c"), child(f.log, "d"), e});
+  CHECK(f.ping(sup.children["e"]) == 1);
+  caf::anon_send(sup.children["d"], crash_atom::value);
+  // e ignores the stop request, so the sequence waits for its timeout meanwhile.
+  f.await_state(sup.supervisor, "e", "stopping");
+  caf::anon_send(sup.children["a"], crash_atom::value);
+  caf::anon_send(sup.children["b"], crash_atom::value);
+  for (auto id : {"a", "b", "c", "d", "e"})
+    f.await_restarts(sup.supervisor, id, 1);
+  CHECK(f.ping(sup.children["a"]) == 2);
+  CHECK(f.ping(sup.children["e"]) >= 2);
+  f.stop(sup.supervisor);
+}
+
+TEST_CASE("supervisor: a restart whose start fails counts as a failure and says why") {
+  fixture f;
+  auto opts = flags(restart_strategy::one_for_one);
+  opts.intensity = 2;
+  child_spec flaky;
+  flaky.id = "flaky";
+  flaky.start = [log = f.log](caf::actor_system& sys, const child_handles&) -> caf::actor {
+    auto incarnation = log->started("flaky");
+    if (incarnation >= 2) return caf::actor{};
+    return sys.spawn(test_child, log, std::string{"flaky"}, incarnation, false);
+  };
+  auto sup = spawn_supervisor(*f.sys, "t", opts, {flaky});
+  caf::scoped_actor self{*f.sys};
+  self->monitor(sup.supervisor);
+  caf::anon_send(sup.children["flaky"], crash_atom::value);
+  caf::error reason;
+  self->receive([&](caf::down_msg& down) { reason = down.reason; },
+                caf::after(std::chrono::seconds(5)) >> [] {});
+  REQUIRE(reason);
+  CHECK(reason.code() == static_cast<uint8_t>(errc::restart_limit));
+  CHECK_THAT(describe(reason), Catch::Contains("start returned no actor"));
+  // The crash and one failed start use up the intensity of 2; the next failed start gives up.
+  CHECK(f.log->count("flaky") == 3);
 }
