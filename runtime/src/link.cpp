@@ -387,13 +387,18 @@ struct link::impl {
     return value != nullptr ? value : "";
   }
 
-  void send_error(const std::string& routing_id, uint64_t sequence, const std::string& text) {
+  /// The header of an error answer to request `sequence`.
+  static wire::header error_header(uint64_t sequence) {
     wire::header hdr;
     hdr.type = wire::kind::response;
     hdr.flags = wire::flag_error;
     hdr.sequence = sequence;
+    return hdr;
+  }
+
+  void send_error(const std::string& routing_id, uint64_t sequence, const std::string& text) {
     std::vector<char> header;
-    wire::encode(hdr, header);
+    wire::encode(error_header(sequence), header);
     send_parts(&routing_id, header, error_payload(text));
   }
 
@@ -651,11 +656,7 @@ struct link::impl {
   }
 
   void push_error(uint64_t peer, uint64_t sequence, const std::string& text) {
-    wire::header hdr;
-    hdr.type = wire::kind::response;
-    hdr.flags = wire::flag_error;
-    hdr.sequence = sequence;
-    push(peer, hdr, error_payload(text));
+    push(peer, error_header(sequence), error_payload(text));
   }
 
   // -- the thread -----------------------------------------------------------

@@ -168,13 +168,20 @@ void stop_children(supervisor_actor* self, std::vector<size_t> indices,
   if (!s.awaiting_stop) stop_next(self);
 }
 
-/// The running children from `first` on, last started first.
-std::vector<size_t> running_from(supervisor_actor* self, size_t first) {
+/// The running children in [first, last), last started first.
+std::vector<size_t> running_in(supervisor_actor* self, size_t first, size_t last) {
   std::vector<size_t> out;
   auto& children = self->state.children;
-  for (size_t i = children.size(); i > first; --i)
+  for (size_t i = last; i > first; --i)
     if (children[i - 1].state == phase::running) out.push_back(i - 1);
   return out;
+}
+
+/// The children [first, last) a failure of child `failed` reaches under the strategy.
+std::pair<size_t, size_t> reach(const supervisor_state& s, size_t failed) {
+  size_t first = s.flags.strategy == restart_strategy::one_for_all ? 0 : failed;
+  size_t last = s.flags.strategy == restart_strategy::one_for_one ? failed + 1 : s.children.size();
+  return {first, last};
 }
 
 /// Stops every child in reverse order and ends the supervisor with `reason`.
@@ -185,7 +192,7 @@ void shut_down(supervisor_actor* self, caf::error reason) {
   s.scheduled_restarts.clear();
   s.deferred.clear();
   s.deferred_restarts.clear();
-  stop_children(self, running_from(self, 0), [self, reason] {
+  stop_children(self, running_in(self, 0, s.children.size()), [self, reason] {
     for (auto& slot : self->state.children) {
       slot.state = phase::stopped;
       slot.proxy->close(caf::make_error(caf::sec::request_receiver_down));
@@ -215,8 +222,7 @@ void schedule_restart(supervisor_actor* self, std::vector<size_t> indices,
 /// siblings, which are only stopped.
 std::vector<size_t> restart_set(supervisor_actor* self, size_t failed) {
   auto& s = self->state;
-  size_t first = s.flags.strategy == restart_strategy::one_for_all ? 0 : failed;
-  size_t last = s.flags.strategy == restart_strategy::one_for_one ? failed + 1 : s.children.size();
+  auto [first, last] = reach(s, failed);
   std::vector<size_t> out;
   for (size_t i = first; i < last; ++i) {
     auto& slot = s.children[i];
@@ -279,10 +285,8 @@ void handle_failure(supervisor_actor* self, size_t index, const caf::error& reas
   slot.state = phase::restarting;
   slot.proxy->detach();
   // Every running child in the strategy's reach stops, last started first.
-  size_t first = s.flags.strategy == restart_strategy::one_for_all ? 0 : index;
-  auto to_stop = s.flags.strategy == restart_strategy::one_for_one ? std::vector<size_t>{}
-                                                                   : running_from(self, first);
-  stop_children(self, std::move(to_stop), [self, restarts, delay] {
+  auto [first, last] = reach(s, index);
+  stop_children(self, running_in(self, first, last), [self, restarts, delay] {
     for (auto& slot : self->state.children)
       if (slot.spec.restart == restart_type::temporary && slot.state == phase::stopped)
         slot.proxy->close(caf::make_error(caf::sec::request_receiver_down));
