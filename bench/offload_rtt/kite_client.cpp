@@ -141,7 +141,7 @@ measurement measure_kite(const std::string& endpoint, const keypair* client,
   if (!uplink) throw std::runtime_error(describe(uplink.error()));
   offload_config offload;
   offload.retry_interval = std::chrono::seconds(30); // no retries inside a measurement
-  auto offload_router = edge::offload_router::start(sys, *uplink, offload);
+  auto offload_router = edge::offload_router::start(sys, {*uplink}, offload);
   auto router = offload_router->handle();
   auto deadline = clock_type::now() + std::chrono::seconds(10);
   while (!(*uplink)->up()) {

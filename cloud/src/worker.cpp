@@ -48,7 +48,7 @@ int run_worker(const worker_config& cfg, const registry& types, const std::strin
     return 1;
   }
   actor_host host{sys, types, **uplink};
-  (*uplink)->start([&host](inbound_request& req) { host.handle(req); });
+  (*uplink)->start(host.handlers());
   // However this function leaves, the link thread stops before `host` is gone.
   auto stop_link = caf::detail::make_scope_guard([&] { (*uplink)->stop(); });
   spdlog::info("worker '{}' listening on {} ({} actor types, CURVE {})", cfg.node.node_id,
@@ -67,8 +67,12 @@ int run_worker(const worker_config& cfg, const registry& types, const std::strin
   for (size_t i = 0; i < wire::frame_error_count; ++i)
     if (auto n = stats.frame_errors[i].load(); n > 0)
       by_reason += fmt::format(" {}={}", wire::to_string(static_cast<wire::frame_error>(i)), n);
-  spdlog::info("worker '{}' stopped: frames_in={} frames_out={} frame_errors={} refused_keys={}{}",
-               cfg.node.node_id, stats.frames_in.load(), stats.frames_out.load(),
+  const auto& hosted = host.stats();
+  spdlog::info("worker '{}' stopped: requests={} activations={} duplicates={} fenced={} "
+               "lapses={} frames_in={} frames_out={} frame_errors={} refused_keys={}{}",
+               cfg.node.node_id, hosted.requests.load(), hosted.activations.load(),
+               stats.duplicates.load(), stats.fenced.load() + hosted.fenced.load(),
+               stats.lapses.load(), stats.frames_in.load(), stats.frames_out.load(),
                stats.total_frame_errors(), stats.refused_keys.load(), by_reason);
   return 0;
 }

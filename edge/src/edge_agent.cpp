@@ -5,6 +5,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/scoped_actor.hpp>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "kite/actors/synthetic_source.hpp"
@@ -40,15 +41,19 @@ int run_edge(const edge_config& cfg, const registry& types) {
   }
   caf::actor_system sys{sys_cfg};
 
-  auto settings = make_link_settings(cfg.node, std::move(*keys), types.actor_names(runs_on::edge));
-  settings.endpoint = cfg.upstream.endpoint;
-  settings.server_key = cfg.upstream.server_key;
-  auto uplink = link::connect(sys, std::move(settings), types.messages());
-  if (!uplink) {
-    spdlog::error("{}", describe(uplink.error()));
-    return 1;
+  std::vector<std::shared_ptr<link>> uplinks;
+  for (const auto& upstream : cfg.upstreams) {
+    auto settings = make_link_settings(cfg.node, *keys, types.actor_names(runs_on::edge));
+    settings.endpoint = upstream.endpoint;
+    settings.server_key = upstream.server_key;
+    auto uplink = link::connect(sys, std::move(settings), types.messages());
+    if (!uplink) {
+      spdlog::error("{}", describe(uplink.error()));
+      return 1;
+    }
+    uplinks.push_back(std::move(*uplink));
   }
-  auto router = offload_router::start(sys, *uplink, cfg.offload);
+  auto router = offload_router::start(sys, uplinks, cfg.offload);
   // Started downstream first, so each stage starts with its consumer's stable handle; a
   // restarted stage is reached through the same handle.
   child_spec sink{"sink", [handle = router->handle(), target = cfg.pipeline.target](
@@ -64,9 +69,9 @@ int run_edge(const edge_config& cfg, const registry& types) {
                       return sys.spawn(actors::synthetic_source, source, siblings.at("stage"));
                     }};
   auto pipeline = spawn_supervisor(sys, "pipeline", cfg.supervision, {sink, stage, source});
-  spdlog::info("edge '{}' started: {} Hz source -> window_mean({}) -> ({}, {}) via {}",
+  spdlog::info("edge '{}' started: {} Hz source -> window_mean({}) -> ({}, {}) on {} workers",
                cfg.node.node_id, cfg.pipeline.source.rate_hz, cfg.pipeline.stage.window,
-               cfg.pipeline.target.type, cfg.pipeline.target.key, cfg.upstream.endpoint);
+               cfg.pipeline.target.type, cfg.pipeline.target.key, uplinks.size());
 
   caf::scoped_actor self{sys};
   const auto expected = cfg.pipeline.source.count;
@@ -95,12 +100,16 @@ int run_edge(const edge_config& cfg, const registry& types) {
   self->wait_for(pipeline.supervisor);
   router->stop();
   auto router_stats = router->stats();
-  const auto& link_stats = (*uplink)->stats();
-  spdlog::info("edge '{}' stopped: answered={} failed={} sent={} retries={} refused={} "
-               "rtt_ewma_us={:.1f}",
+  std::string by_worker;
+  for (size_t i = 0; i < uplinks.size(); ++i)
+    by_worker += fmt::format(" {} answers={} rtt_ewma_us={:.1f};", uplinks[i]->endpoint(),
+                             router_stats.answered_by[i],
+                             static_cast<double>(uplinks[i]->stats().rtt_ewma_ns.load()) / 1000.0);
+  spdlog::info("edge '{}' stopped: answered={} failed={} sent={} retries={} refused={} moved={} "
+               "stale={} fenced={};{}",
                cfg.node.node_id, router_stats.answered, router_stats.failed + router_stats.refused,
-               router_stats.sent, router_stats.retries, router_stats.refused,
-               static_cast<double>(link_stats.rtt_ewma_ns.load()) / 1000.0);
+               router_stats.sent, router_stats.retries, router_stats.refused, router_stats.moved,
+               router_stats.stale, router_stats.fenced, by_worker);
   return router_stats.failed + router_stats.refused == 0 ? 0 : 3;
 }
 

@@ -36,26 +36,36 @@ caf::behavior retry_timer(caf::event_based_actor* self, std::weak_ptr<offload_ro
 
 } // namespace
 
-offload_router::offload_router(caf::actor_system& sys, std::shared_ptr<link> uplink,
-                               offload_config cfg)
-    : sys_(sys), uplink_(std::move(uplink)), cfg_(cfg) {}
+offload_router::offload_router(caf::actor_system& sys,
+                               std::vector<std::shared_ptr<link>> uplinks, offload_config cfg)
+    : sys_(sys), uplinks_(std::move(uplinks)), cfg_(cfg), placements_([this] {
+        std::vector<std::string> names;
+        for (const auto& uplink : uplinks_)
+          names.push_back(uplink->endpoint());
+        return names;
+      }()),
+      answered_by_(uplinks_.size(), 0) {}
 
-std::shared_ptr<offload_router>
-offload_router::start(caf::actor_system& sys, std::shared_ptr<link> uplink, offload_config cfg) {
-  std::shared_ptr<offload_router> self{new offload_router(sys, std::move(uplink), cfg)};
+std::shared_ptr<offload_router> offload_router::start(caf::actor_system& sys,
+                                                      std::vector<std::shared_ptr<link>> uplinks,
+                                                      offload_config cfg) {
+  std::shared_ptr<offload_router> self{new offload_router(sys, std::move(uplinks), cfg)};
   auto* raw = self.get();
-  // The link and the handle are stopped before the router goes, so they may hold it raw.
+  // The links and the handle are stopped before the router goes, so they may hold it raw.
   self->handle_ = spawn_companion(
       sys, [raw](caf::mailbox_element_ptr request) { raw->on_request(std::move(request)); });
   self->timer_ =
       sys.spawn(retry_timer, std::weak_ptr<offload_router>{self}, cfg.retry_interval / 4);
-  self->uplink_->start(client_handlers{
-      [raw](uint64_t sequence, caf::expected<caf::message> answer) {
-        raw->on_response(sequence, std::move(answer));
-      },
-      [raw] { raw->on_up(); },
-      [raw] { raw->on_down(); },
-  });
+  for (size_t host = 0; host < self->uplinks_.size(); ++host)
+    self->uplinks_[host]->start(client_handlers{
+        [raw, host](uint64_t sequence, uint64_t epoch, caf::expected<caf::message> answer) {
+          raw->on_response(host, sequence, epoch, std::move(answer));
+        },
+        [raw, host](const std::vector<std::string>& actor_types) {
+          raw->on_up(host, actor_types);
+        },
+        [raw, host] { raw->on_down(host); },
+    });
   return self;
 }
 
@@ -68,12 +78,15 @@ caf::actor offload_router::handle() const {
 }
 
 void offload_router::stop() {
-  uplink_->stop();
+  for (auto& uplink : uplinks_)
+    uplink->stop();
   {
     std::lock_guard<std::mutex> guard{mutex_};
     if (stopped_) return;
     stopped_ = true;
-    up_ = false; // the timer may still be running: nothing more to resend
+    // The timer may still be running: nothing more to resend.
+    for (size_t host = 0; host < uplinks_.size(); ++host)
+      placements_.host_down(host);
   }
   caf::anon_send_exit(timer_, caf::exit_reason::user_shutdown);
   // Later requests fail at once instead of waiting forever.
@@ -98,17 +111,15 @@ void offload_router::on_request(caf::mailbox_element_ptr request) {
   req.type = content.get_as<std::string>(1);
   req.key = content.get_as<std::string>(2);
   req.payload = content.get_as<caf::message>(3);
-  outgoing out;
+  std::vector<outgoing> out;
+  std::vector<pending_offload> unhosted;
   size_t waiting = 0;
   {
     std::lock_guard<std::mutex> guard{mutex_};
     waiting = pending_.size();
     if (waiting < cfg_.max_pending) {
-      auto sequence = next_sequence_++;
-      auto& stored = pending_.emplace(sequence, std::move(req)).first->second;
-      stored.sent_at = clock_type::now();
-      if (!up_) return; // sent when the link comes up
-      out = next_attempt(sequence, stored);
+      // Sent now if a worker hosts its actor, else when one comes up.
+      schedule(pending_.emplace(next_sequence_++, std::move(req)).first, out, unhosted);
     }
   }
   if (waiting >= cfg_.max_pending) {
@@ -119,33 +130,86 @@ void offload_router::on_request(caf::mailbox_element_ptr request) {
                                 waiting))));
     return;
   }
-  transmit(out);
+  dispatch(out, unhosted);
 }
 
-offload_router::outgoing offload_router::next_attempt(uint64_t sequence, pending_offload& req) {
+offload_router::pending_map::iterator
+offload_router::schedule(pending_map::iterator i, std::vector<outgoing>& out,
+                         std::vector<pending_offload>& unhosted) {
+  auto& req = i->second;
   req.sent_at = clock_type::now();
-  return {sequence, req.type, req.key, req.payload, ++req.attempts};
+  auto where = placements_.place(req.type, req.key);
+  if (!where) {
+    req.host = pending_offload::no_host;
+    if (!placements_.unknown_everywhere(req.type)) return std::next(i);
+    unhosted.push_back(std::move(req));
+    return pending_.erase(i);
+  }
+  req.host = where->host;
+  req.epoch = where->epoch;
+  out.push_back({i->first, req.host, req.epoch, req.type, req.key, req.payload, ++req.attempts});
+  return std::next(i);
+}
+
+template <class Select>
+void offload_router::schedule_all(Select&& select, std::vector<outgoing>& out,
+                                  std::vector<pending_offload>& unhosted) {
+  for (auto i = pending_.begin(); i != pending_.end();)
+    i = select(i->second) ? schedule(i, out, unhosted) : std::next(i);
+}
+
+void offload_router::dispatch(const std::vector<outgoing>& out,
+                              std::vector<pending_offload>& unhosted) {
+  for (const auto& request : out)
+    transmit(request);
+  for (auto& req : unhosted) {
+    failed_.fetch_add(1, std::memory_order_relaxed);
+    answer(req, caf::make_message(make_error(
+                    errc::unknown_actor_type,
+                    fmt::format("no worker hosts actor type '{}' (every upstream said hello)",
+                                req.type))));
+  }
 }
 
 void offload_router::transmit(const outgoing& out) {
-  auto err = uplink_->send_request(out.sequence, out.type, out.key, out.payload);
+  auto err = uplinks_[out.host]->send_request(out.sequence, out.epoch, out.type, out.key,
+                                              out.payload);
   if (!err) {
     sent_.fetch_add(1, std::memory_order_relaxed);
     if (out.attempt > 1) retries_.fetch_add(1, std::memory_order_relaxed);
     return;
   }
   // The payload itself cannot go on the wire: retrying will not help.
-  on_response(out.sequence, std::move(err));
+  on_response(out.host, out.sequence, out.epoch, std::move(err));
 }
 
-void offload_router::on_response(uint64_t sequence, caf::expected<caf::message> result) {
+void offload_router::on_response(size_t host, uint64_t sequence, uint64_t epoch,
+                                 caf::expected<caf::message> result) {
   pending_offload req;
+  std::vector<outgoing> out;
+  std::vector<pending_offload> unhosted;
   {
     std::lock_guard<std::mutex> guard{mutex_};
     auto i = pending_.find(sequence);
     if (i == pending_.end()) return; // a duplicate answer to a retried request
-    req = std::move(i->second);
-    pending_.erase(i);
+    if (i->second.host != host) {
+      ++stale_; // from a worker the request moved away from: the new host answers
+      return;
+    }
+    if (!result && matches(result.error(), errc::fenced)) {
+      // The worker knows the actor under a newer epoch: place it again and resend.
+      ++fenced_;
+      placements_.refused(i->second.type, i->second.key, host, epoch);
+      schedule(i, out, unhosted);
+    } else {
+      req = std::move(i->second);
+      pending_.erase(i);
+      ++answered_by_[host];
+    }
+  }
+  if (!out.empty() || !unhosted.empty()) {
+    dispatch(out, unhosted);
+    return;
   }
   if (result) {
     answered_.fetch_add(1, std::memory_order_relaxed);
@@ -162,35 +226,56 @@ void offload_router::answer(const pending_offload& req, caf::message content) {
       caf::make_mailbox_element(handle_, req.id.response_id(), {}, std::move(content)), nullptr);
 }
 
-void offload_router::on_up() {
-  std::vector<outgoing> resend;
+void offload_router::on_up(size_t host, const std::vector<std::string>& actor_types) {
+  std::vector<outgoing> out;
+  std::vector<pending_offload> unhosted;
   {
     std::lock_guard<std::mutex> guard{mutex_};
-    up_ = true;
-    for (auto& [sequence, req] : pending_)
-      resend.push_back(next_attempt(sequence, req));
+    if (stopped_) return;
+    placements_.host_up(host, actor_types);
+    // Requests that waited for a worker, including those that waited for this one.
+    schedule_all([](const pending_offload& req) { return req.host == pending_offload::no_host; },
+                 out, unhosted);
   }
-  if (!resend.empty()) spdlog::info("link up: resending {} pending requests", resend.size());
-  for (const auto& out : resend)
-    transmit(out);
+  if (!out.empty())
+    spdlog::info("{} up: resending {} waiting requests", uplinks_[host]->endpoint(), out.size());
+  dispatch(out, unhosted);
 }
 
-void offload_router::on_down() {
-  std::lock_guard<std::mutex> guard{mutex_};
-  up_ = false;
+void offload_router::on_down(size_t host) {
+  std::vector<outgoing> out;
+  std::vector<pending_offload> unhosted;
+  size_t waiting = 0;
+  {
+    std::lock_guard<std::mutex> guard{mutex_};
+    if (stopped_) return;
+    placements_.host_down(host);
+    // Requests the worker may never answer go to their actors' new hosts now.
+    schedule_all([host](const pending_offload& req) { return req.host == host; }, out, unhosted);
+    moved_ += out.size();
+    for (const auto& [sequence, req] : pending_)
+      waiting += req.host == pending_offload::no_host ? 1 : 0;
+  }
+  spdlog::warn("{} down: {} pending requests resent to other workers, {} wait for one",
+               uplinks_[host]->endpoint(), out.size(), waiting);
+  dispatch(out, unhosted);
 }
 
 void offload_router::retry_due() {
-  std::vector<outgoing> resend;
+  std::vector<outgoing> out;
+  std::vector<pending_offload> unhosted;
   {
     std::lock_guard<std::mutex> guard{mutex_};
-    if (!up_) return;
+    if (stopped_) return;
     auto now = clock_type::now();
-    for (auto& [sequence, req] : pending_)
-      if (now - req.sent_at >= cfg_.retry_interval) resend.push_back(next_attempt(sequence, req));
+    schedule_all(
+        [this, now](const pending_offload& req) {
+          return req.host != pending_offload::no_host && placements_.up(req.host) &&
+                 now - req.sent_at >= cfg_.retry_interval;
+        },
+        out, unhosted);
   }
-  for (const auto& out : resend)
-    transmit(out);
+  dispatch(out, unhosted);
 }
 
 router_stats offload_router::stats() const {
@@ -202,6 +287,10 @@ router_stats offload_router::stats() const {
   out.refused = refused_.load();
   std::lock_guard<std::mutex> guard{mutex_};
   out.pending = pending_.size();
+  out.moved = moved_;
+  out.stale = stale_;
+  out.fenced = fenced_;
+  out.answered_by = answered_by_;
   return out;
 }
 

@@ -112,6 +112,35 @@ void read_node(config_reader& r, const YAML::Node& root, std::vector<std::string
              "expected a 40-character Z85 public key from `kite keygen`");
 }
 
+void read_upstreams(config_reader& r, const YAML::Node& root, bool curve,
+                    std::vector<upstream_config>& out) {
+  auto list = root["upstreams"];
+  if (!list.IsDefined() || (list.IsSequence() && list.size() == 0)) {
+    r.fail(root, "upstreams", "is required and missing (the workers to connect to)");
+    return;
+  }
+  if (!list.IsSequence()) {
+    r.fail(list, "upstreams", "expected a list of workers, each with endpoint and server_key");
+    return;
+  }
+  for (size_t i = 0; i < list.size(); ++i) {
+    auto path = fmt::format("upstreams[{}]", i);
+    if (!list[i].IsMap()) {
+      r.fail(list[i], path, "expected a map with endpoint and server_key");
+      continue;
+    }
+    upstream_config upstream;
+    r.only_keys(list[i], path, {"endpoint", "server_key"});
+    r.read(list[i], path, "endpoint", upstream.endpoint, true);
+    read_key(r, list[i], path, "server_key", upstream.server_key, curve);
+    for (const auto& earlier : out)
+      if (!upstream.endpoint.empty() && earlier.endpoint == upstream.endpoint)
+        r.fail(list[i]["endpoint"], path + ".endpoint",
+               fmt::format("'{}' is listed twice", upstream.endpoint));
+    out.push_back(std::move(upstream));
+  }
+}
+
 template <class Config> caf::expected<Config> finish(const config_reader& r, Config cfg) {
   if (r.problems().empty()) return cfg;
   return make_error(errc::config, fmt::format("{}", fmt::join(r.problems(), "\n")));
@@ -140,16 +169,9 @@ caf::expected<edge_config> load_edge_config(const std::string& path) {
   if (!root) return root.error();
   config_reader r{path};
   edge_config cfg;
-  read_node(r, *root, {"upstream", "offload", "pipeline", "supervision"}, "edge", cfg.node);
+  read_node(r, *root, {"upstreams", "offload", "pipeline"}, "edge", cfg.node);
   read_supervision(r, *root, cfg.supervision);
-
-  auto upstream = r.section(*root, "", "upstream");
-  r.only_keys(upstream, "upstream", {"endpoint", "server_key"});
-  if (!upstream.IsDefined())
-    r.fail(*root, "upstream", "is required and missing (the worker to connect to)");
-  r.read(upstream, "upstream", "endpoint", cfg.upstream.endpoint, upstream.IsDefined());
-  read_key(r, upstream, "upstream", "server_key", cfg.upstream.server_key,
-           upstream.IsDefined() && cfg.node.security.curve);
+  read_upstreams(r, *root, cfg.node.security.curve, cfg.upstreams);
 
   auto offload = r.section(*root, "", "offload");
   r.only_keys(offload, "offload", {"retry_interval", "max_pending"});

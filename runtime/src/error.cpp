@@ -36,12 +36,18 @@ const char* to_string(errc code) {
     return "remote";
   case errc::restart_limit:
     return "restart_limit";
+  case errc::fenced:
+    return "fenced";
   }
   return "unknown";
 }
 
 caf::error make_error(errc code, std::string message) {
   return caf::error{static_cast<uint8_t>(code), category, caf::make_message(std::move(message))};
+}
+
+bool matches(const caf::error& err, errc code) {
+  return err && err.category() == category && err.code() == static_cast<uint8_t>(code);
 }
 
 std::string describe(const caf::error& err) {

@@ -7,8 +7,11 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <map>
 #include <mutex>
+#include <random>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -20,6 +23,7 @@
 
 #include "kite/runtime/companion.hpp"
 #include "kite/runtime/error.hpp"
+#include "duplicate_window.hpp"
 #include "outbox.hpp"
 #include "relay_table.hpp"
 
@@ -33,6 +37,16 @@ constexpr const char* zap_endpoint = "inproc://zeromq.zap.01";
 constexpr const char* zap_domain = "kite";
 /// Frames read per wakeup before timers and the outbox get a turn.
 constexpr int max_reads_per_poll = 256;
+/// Answers kept for resent requests, across all peers of a server.
+constexpr size_t max_kept_answer_bytes = 64u * 1024 * 1024;
+/// A silent peer is forgotten after this long (or ten heartbeat windows, if longer).
+constexpr std::chrono::seconds forget_silent_peer_after{60};
+
+/// A fresh random number per link, so a restarted node is told apart from its old self.
+uint64_t new_incarnation() {
+  std::random_device entropy;
+  return (static_cast<uint64_t>(entropy()) << 32) | entropy();
+}
 
 uint64_t now_ns() {
   return static_cast<uint64_t>(
@@ -68,20 +82,32 @@ uint64_t link_stats::total_frame_errors() const {
 }
 
 struct link::impl {
-  /// A client as the server knows it after its hello.
+  /// A client node incarnation as the server knows it after its hello, across reconnects.
   struct peer {
     uint64_t id = 0;
+    /// The connection it said hello on last.
     std::string routing_id;
     std::string node_id;
+    uint64_t incarnation = 0;
     std::string key_fingerprint;
     std::vector<std::string> message_types;
     std::vector<int> type_map;
     clock_type::time_point last_seen;
+    /// Silence after which the peer has surely declared this node down.
+    clock_type::duration lease{};
     uint64_t rtt_ewma_ns = 0;
+    /// The highest epoch accepted from it; requests below fenced_below are refused.
+    uint64_t max_epoch = 0;
+    uint64_t fenced_below = 0;
+    /// Silent past its lease and not heard from since.
+    bool lapsed = false;
   };
+  /// Who a peer is: key fingerprint, node id and incarnation.
+  using peer_identity = std::tuple<std::string, std::string, uint64_t>;
 
   impl(caf::actor_system& sys, link_settings cfg, const message_types& types, bool server)
-      : sys(sys), settings(std::move(cfg)), types(types), is_server(server), context(1) {}
+      : sys(sys), settings(std::move(cfg)), types(types), is_server(server), context(1),
+        window(settings.duplicate_window, settings.duplicate_requests, max_kept_answer_bytes) {}
 
   caf::actor_system& sys;
   link_settings settings;
@@ -101,15 +127,17 @@ struct link::impl {
   client_handlers client;
 
   // Server: where requests go, and the actor that relayed requests' answers come back to.
-  request_handler on_request_handler;
+  server_handlers server;
   caf::strong_actor_ptr responder;
   detail::relay_table relays;
 
   // Server state, owned by the link thread.
   std::unordered_set<std::string> allowed_keys; // raw 32-byte keys
-  std::unordered_map<std::string, peer> peers_by_routing_id;
-  std::unordered_map<uint64_t, std::string> routing_ids;
+  std::unordered_map<uint64_t, peer> peers;
+  std::unordered_map<std::string, uint64_t> peer_by_routing_id;
+  std::map<peer_identity, uint64_t> peer_by_identity;
   uint64_t next_peer_id = 1;
+  detail::duplicate_window window;
 
   // Client state, owned by the link thread except `up`.
   std::atomic<bool> up{false};
@@ -138,6 +166,8 @@ struct link::impl {
         static_cast<int64_t>(settings.timing.max_frame_bytes * 2ull + wire::max_header_size));
     wire::hello h;
     h.node_id = settings.node_id;
+    h.incarnation = new_incarnation();
+    h.down_after_ms = static_cast<uint32_t>(down_window().count());
     h.message_types = types.names();
     h.actor_types = settings.actor_types;
     hello_payload = wire::encode_hello(h);
@@ -242,20 +272,71 @@ struct link::impl {
   void flush_outbox() {
     std::vector<detail::outgoing_frame> frames;
     out.drain(frames);
+    auto now = clock_type::now();
     for (auto& frame : frames) {
       if (is_server) {
-        auto i = routing_ids.find(frame.peer);
-        if (i == routing_ids.end()) {
-          send_failed(); // the peer left before its answer was ready; it will retry
-          continue;
-        }
-        send_parts(&i->second, frame.header, frame.payload);
+        send_answer(frame, now);
       } else if (!up.load(std::memory_order_relaxed)) {
         stats.requests_deferred.fetch_add(1, std::memory_order_relaxed);
       } else {
         send_parts(nullptr, frame.header, frame.payload);
       }
     }
+  }
+
+  /// Sends an answer a hosted actor gave, unless its epoch was fenced off meanwhile.
+  void send_answer(const detail::outgoing_frame& frame, clock_type::time_point now) {
+    auto i = peers.find(frame.peer);
+    if (i == peers.end()) {
+      send_failed(); // the peer was forgotten before its answer was ready
+      return;
+    }
+    auto& p = i->second;
+    // Checked here too: after a pause this may run before any frame from the peer is read.
+    if (now - p.last_seen > p.lease) lapse(p);
+    if (frame.epoch < p.fenced_below) {
+      // The request was placed elsewhere meanwhile; a copy that comes again is handled anew.
+      stats.fenced.fetch_add(1, std::memory_order_relaxed);
+      window.forget(p.id, frame.sequence);
+      return;
+    }
+    if (frame.refusal) {
+      // Not handled: the copy the client sends again with a new epoch must be.
+      stats.fenced.fetch_add(1, std::memory_order_relaxed);
+      window.forget(p.id, frame.sequence);
+    } else {
+      window.answered(p.id, frame.sequence, frame.header, frame.payload);
+    }
+    send_parts(&p.routing_id, frame.header, frame.payload);
+  }
+
+  /// The peer has surely declared this node down: everything it placed here has moved.
+  void lapse(peer& p) {
+    if (p.lapsed) return;
+    p.lapsed = true;
+    p.fenced_below = p.max_epoch + 1;
+    stats.lapses.fetch_add(1, std::memory_order_relaxed);
+    spdlog::warn("link {}: peer '{}' silent for over {} ms: it has moved what it placed here; "
+                 "its requests before epoch {} are fenced off",
+                 settings.node_id, p.node_id,
+                 std::chrono::duration_cast<std::chrono::milliseconds>(p.lease).count(),
+                 p.fenced_below);
+    if (server.on_lapse) server.on_lapse(p.id);
+  }
+
+  /// How long this side waits before declaring a silent peer down.
+  std::chrono::milliseconds down_window() const {
+    return settings.timing.heartbeat_interval * settings.timing.heartbeat_misses;
+  }
+
+  /// A peer's lease: a heartbeat short of the shorter of both sides' down windows, since its
+  /// last frame may have left up to one interval before this side's last one.
+  clock_type::duration lease_for(uint32_t peer_down_after_ms) const {
+    auto interval = settings.timing.heartbeat_interval;
+    auto window = down_window();
+    if (peer_down_after_ms > 0)
+      window = std::min(window, std::chrono::milliseconds{peer_down_after_ms});
+    return std::max<clock_type::duration>(interval, window - interval);
   }
 
   // -- receiving ------------------------------------------------------------
@@ -330,14 +411,14 @@ struct link::impl {
       on_hello(routing_id, head, payload, hdr.sequence);
       return;
     }
-    auto i = peers_by_routing_id.find(routing_id);
-    if (i == peers_by_routing_id.end()) {
+    auto i = peer_by_routing_id.find(routing_id);
+    if (i == peer_by_routing_id.end()) {
       count(wire::frame_error::no_hello);
       send_reject(&routing_id, hdr.sequence, wire::frame_error::no_hello, "hello required");
       return;
     }
-    auto& p = i->second;
-    p.last_seen = clock_type::now();
+    auto& p = peers.at(i->second);
+    heard_from(p);
     switch (hdr.type) {
     case wire::kind::heartbeat:
       send_control(&routing_id, wire::kind::heartbeat_ack, hdr.sequence, hdr.correlation);
@@ -365,20 +446,42 @@ struct link::impl {
       return;
     }
     stats.hellos.fetch_add(1, std::memory_order_relaxed);
-    auto& p = peers_by_routing_id[routing_id];
-    if (p.id == 0) {
+    auto fingerprint = settings.curve ? user_id_of(head) : std::string{};
+    auto [known, added] =
+        peer_by_identity.try_emplace({fingerprint, h.node_id, h.incarnation}, next_peer_id);
+    auto& p = peers[known->second];
+    if (added) {
       p.id = next_peer_id++;
-      p.routing_id = routing_id;
-      routing_ids[p.id] = routing_id;
+      p.node_id = h.node_id;
+      p.incarnation = h.incarnation;
+      p.key_fingerprint = fingerprint;
+      p.lease = lease_for(h.down_after_ms);
+      p.last_seen = clock_type::now();
     }
-    p.node_id = h.node_id;
-    if (settings.curve) p.key_fingerprint = user_id_of(head);
+    heard_from(p);
+    if (p.routing_id != routing_id) {
+      peer_by_routing_id.erase(p.routing_id);
+      // A connection speaks for one peer: the one that said hello on it last.
+      if (auto old = peer_by_routing_id.find(routing_id); old != peer_by_routing_id.end())
+        peers.at(old->second).routing_id.clear();
+      peer_by_routing_id[routing_id] = p.id;
+      p.routing_id = routing_id;
+    }
+    p.lease = lease_for(h.down_after_ms);
     p.type_map = map_types(h.message_types, types);
     p.message_types = std::move(h.message_types);
-    p.last_seen = clock_type::now();
-    spdlog::info("link {}: peer '{}' joined{}", settings.node_id, p.node_id,
+    spdlog::info("link {}: peer '{}' {}{}", settings.node_id, p.node_id,
+                 added ? "joined" : "rejoined",
                  p.key_fingerprint.empty() ? "" : " with key " + p.key_fingerprint);
     send_control(&routing_id, wire::kind::hello_ack, sequence, 0, hello_payload);
+  }
+
+  /// Notes a frame from `p`; a gap past its lease means it declared this node down meanwhile.
+  void heard_from(peer& p) {
+    auto now = clock_type::now();
+    if (now - p.last_seen > p.lease) lapse(p);
+    p.last_seen = now;
+    p.lapsed = false;
   }
 
   /// The ZAP handler's user id for the connection a frame came on: the key's fingerprint.
@@ -402,7 +505,26 @@ struct link::impl {
     send_parts(&routing_id, header, error_payload(text));
   }
 
+  /// The header of a refusal of request `sequence` placed at `epoch`.
+  static wire::header fenced_header(uint64_t sequence, uint64_t epoch) {
+    auto hdr = error_header(sequence);
+    hdr.flags |= wire::flag_fenced;
+    hdr.epoch = epoch;
+    return hdr;
+  }
+
   void on_request(peer& p, const wire::header& hdr, const zmq::message_t& payload) {
+    if (hdr.epoch < p.fenced_below) {
+      stats.fenced.fetch_add(1, std::memory_order_relaxed);
+      std::vector<char> header;
+      wire::encode(fenced_header(hdr.sequence, hdr.epoch), header);
+      send_parts(&p.routing_id, header,
+                 error_payload(fmt::format("worker '{}': epoch {} of ({}, {}) is fenced off; "
+                                           "place it again",
+                                           settings.node_id, hdr.epoch, hdr.actor_type,
+                                           hdr.actor_key)));
+      return;
+    }
     int local = hdr.payload_type < p.type_map.size() ? p.type_map[hdr.payload_type] : -1;
     if (local < 0) {
       count(wire::frame_error::unknown_type);
@@ -419,8 +541,27 @@ struct link::impl {
                              remote_type_name(p.message_types, hdr.payload_type)));
       return;
     }
-    inbound_request req{p.id, hdr.sequence, hdr.actor_type, hdr.actor_key, std::move(msg)};
-    on_request_handler(req);
+    switch (window.admit(p.id, hdr.sequence, clock_type::now())) {
+    case detail::delivery::fresh:
+      break;
+    case detail::delivery::in_flight:
+      stats.duplicates.fetch_add(1, std::memory_order_relaxed);
+      return;
+    case detail::delivery::answered:
+      stats.duplicates.fetch_add(1, std::memory_order_relaxed);
+      if (const auto* kept = window.answer(p.id, hdr.sequence))
+        send_parts(&p.routing_id, kept->header, kept->payload);
+      else
+        send_error(p.routing_id, hdr.sequence,
+                   fmt::format("request {} was answered already and its answer is no longer "
+                               "kept (worker duplicate window)",
+                               hdr.sequence));
+      return;
+    }
+    p.max_epoch = std::max(p.max_epoch, hdr.epoch);
+    inbound_request req{p.id,          hdr.sequence, hdr.epoch, hdr.actor_type,
+                        hdr.actor_key, std::move(msg)};
+    server.on_request(req);
   }
 
   void on_client_frame(const zmq::message_t& head, const zmq::message_t& payload) {
@@ -467,20 +608,21 @@ struct link::impl {
     if (!up.exchange(true)) {
       spdlog::info("link {}: connected to '{}' at {}", settings.node_id, h.node_id,
                    settings.endpoint);
-      client.on_up();
+      client.on_up(h.actor_types);
     }
   }
 
   void on_response(const wire::header& hdr, const zmq::message_t& payload) {
     if ((hdr.flags & wire::flag_error) != 0) {
       std::string text{payload.data<char>(), payload.size()};
-      client.on_response(hdr.sequence, make_error(errc::remote, std::move(text)));
+      auto code = (hdr.flags & wire::flag_fenced) != 0 ? errc::fenced : errc::remote;
+      client.on_response(hdr.sequence, hdr.epoch, make_error(code, std::move(text)));
       return;
     }
     int local = hdr.payload_type < server_type_map.size() ? server_type_map[hdr.payload_type] : -1;
     if (local < 0) {
       count(wire::frame_error::unknown_type);
-      client.on_response(hdr.sequence,
+      client.on_response(hdr.sequence, hdr.epoch,
                          make_error(errc::unknown_type,
                                     fmt::format("answer of unknown message type '{}'",
                                                 remote_type_name(server_types, hdr.payload_type))));
@@ -489,12 +631,12 @@ struct link::impl {
     caf::message msg;
     if (!types.decode(static_cast<uint16_t>(local), payload.data<char>(), payload.size(), msg)) {
       count(wire::frame_error::bad_payload);
-      client.on_response(hdr.sequence,
+      client.on_response(hdr.sequence, hdr.epoch,
                          make_error(errc::wire, fmt::format("malformed answer of type '{}'",
                                                             server_types[hdr.payload_type])));
       return;
     }
-    client.on_response(hdr.sequence, std::move(msg));
+    client.on_response(hdr.sequence, hdr.epoch, std::move(msg));
   }
 
   void on_reject(const wire::header& hdr, const zmq::message_t& payload) {
@@ -586,18 +728,24 @@ struct link::impl {
 
   void tick() {
     auto now = clock_type::now();
-    auto window = settings.timing.heartbeat_interval * settings.timing.heartbeat_misses;
+    auto window = down_window();
     if (is_server) {
       expire_relays(now);
-      for (auto i = peers_by_routing_id.begin(); i != peers_by_routing_id.end();) {
-        if (now - i->second.last_seen > window) {
-          spdlog::info("link {}: peer '{}' silent for {} ms, forgetting it", settings.node_id,
-                       i->second.node_id, window.count());
-          routing_ids.erase(i->second.id);
-          i = peers_by_routing_id.erase(i);
+      auto forget_after = std::max<clock_type::duration>(forget_silent_peer_after, window * 10);
+      for (auto i = peers.begin(); i != peers.end();) {
+        auto& p = i->second;
+        auto silent = now - p.last_seen;
+        if (silent > forget_after) {
+          spdlog::info("link {}: forgetting peer '{}', silent for {} s", settings.node_id,
+                       p.node_id, std::chrono::duration_cast<std::chrono::seconds>(silent).count());
+          peer_by_routing_id.erase(p.routing_id);
+          peer_by_identity.erase({p.key_fingerprint, p.node_id, p.incarnation});
+          i = peers.erase(i);
           continue;
         }
-        send_control(&i->second.routing_id, wire::kind::heartbeat, 0, now_ns());
+        if (silent > p.lease) lapse(p);
+        if (!p.lapsed && !p.routing_id.empty())
+          send_control(&p.routing_id, wire::kind::heartbeat, 0, now_ns());
         ++i;
       }
       return;
@@ -618,11 +766,10 @@ struct link::impl {
       if (!req) return; // answered with a timeout error already
       auto& content = answer->content();
       if (content.size() == 1 && content.match_element<caf::error>(0))
-        push_error(req->peer, req->sequence,
-                   fmt::format("({}, {}) failed: {}", req->actor_type, req->actor_key,
-                               describe(content.get_as<caf::error>(0))));
+        push_error(*req, fmt::format("({}, {}) failed: {}", req->actor_type, req->actor_key,
+                                     describe(content.get_as<caf::error>(0))));
       else
-        push_response(req->peer, req->sequence, answer->move_content_to_message());
+        push_response(*req, answer->move_content_to_message());
     });
   }
 
@@ -636,27 +783,29 @@ struct link::impl {
 
   void expire_relays(clock_type::time_point now) {
     for (auto& req : relays.expire(now))
-      push_error(req.peer, req.sequence,
-                 fmt::format("({}, {}) did not answer within {} ms", req.actor_type, req.actor_key,
-                             settings.request_timeout.count()));
+      push_error(req, fmt::format("({}, {}) did not answer within {} ms", req.actor_type,
+                                  req.actor_key, settings.request_timeout.count()));
   }
 
-  void push_response(uint64_t peer, uint64_t sequence, const caf::message& result) {
+  void push_response(const detail::relayed_request& req, const caf::message& result) {
     std::vector<char> bytes;
     auto index = types.encode(result, bytes);
     if (!index) {
-      push_error(peer, sequence, describe(index.error()));
+      push_error(req, describe(index.error()));
       return;
     }
     wire::header hdr;
     hdr.type = wire::kind::response;
     hdr.payload_type = *index;
-    hdr.sequence = sequence;
-    push(peer, hdr, std::move(bytes));
+    hdr.sequence = req.sequence;
+    hdr.epoch = req.epoch;
+    push(req, hdr, std::move(bytes));
   }
 
-  void push_error(uint64_t peer, uint64_t sequence, const std::string& text) {
-    push(peer, error_header(sequence), error_payload(text));
+  void push_error(const detail::relayed_request& req, const std::string& text) {
+    auto hdr = error_header(req.sequence);
+    hdr.epoch = req.epoch;
+    push(req, hdr, error_payload(text));
   }
 
   // -- the thread -----------------------------------------------------------
@@ -721,9 +870,14 @@ struct link::impl {
     }
   }
 
-  void push(uint64_t peer, const wire::header& hdr, std::vector<char> payload) {
+  /// Queues an answer to `req` for the link thread.
+  void push(const detail::relayed_request& req, const wire::header& hdr,
+            std::vector<char> payload) {
     detail::outgoing_frame frame;
-    frame.peer = peer;
+    frame.peer = req.peer;
+    frame.sequence = req.sequence;
+    frame.epoch = req.epoch;
+    frame.refusal = (hdr.flags & wire::flag_fenced) != 0;
     wire::encode(hdr, frame.header);
     frame.payload = std::move(payload);
     out.push(std::move(frame));
@@ -760,10 +914,10 @@ void link::start(client_handlers handlers) {
   impl_->thread = std::thread{[this] { impl_->run(); }};
 }
 
-void link::start(request_handler handler) {
+void link::start(server_handlers handlers) {
   std::lock_guard<std::mutex> guard{impl_->lifecycle};
   if (impl_->running || !impl_->is_server) return;
-  impl_->on_request_handler = std::move(handler);
+  impl_->server = std::move(handlers);
   impl_->start_responder();
   impl_->running = true;
   impl_->thread = std::thread{[this] { impl_->run(); }};
@@ -777,12 +931,12 @@ void link::stop() {
   impl_->thread.join();
   // The handlers may hold what holds this link.
   impl_->client = {};
-  impl_->on_request_handler = nullptr;
+  impl_->server = {};
   // Answers that come later are dropped: the peers retry them.
   if (impl_->responder) retire_companion(impl_->sys, impl_->responder);
 }
 
-caf::error link::send_request(uint64_t sequence, const std::string& actor_type,
+caf::error link::send_request(uint64_t sequence, uint64_t epoch, const std::string& actor_type,
                               const std::string& actor_key, const caf::message& payload) {
   if (actor_type.size() > wire::max_actor_type_size || actor_key.size() > wire::max_actor_key_size)
     return make_error(errc::wire,
@@ -801,24 +955,34 @@ caf::error link::send_request(uint64_t sequence, const std::string& actor_type,
   hdr.type = wire::kind::request;
   hdr.payload_type = *index;
   hdr.sequence = sequence;
+  hdr.epoch = epoch;
   hdr.actor_type = actor_type;
   hdr.actor_key = actor_key;
-  impl_->push(0, hdr, std::move(bytes));
+  detail::relayed_request to_server;
+  to_server.sequence = sequence;
+  impl_->push(to_server, hdr, std::move(bytes));
   return caf::none;
 }
 
-void link::relay(const caf::actor& dest, uint64_t peer, uint64_t sequence, std::string actor_type,
-                 std::string actor_key, caf::message payload) {
-  impl_->relay(dest, {peer, sequence, std::move(actor_type), std::move(actor_key), {}},
-               std::move(payload));
+namespace {
+
+detail::relayed_request answer_to(const inbound_request& req) {
+  return {req.peer, req.sequence, req.epoch, std::string{req.actor_type},
+          std::string{req.actor_key}, {}};
 }
 
-void link::respond(uint64_t peer, uint64_t sequence, const caf::message& result) {
-  impl_->push_response(peer, sequence, result);
+} // namespace
+
+void link::relay(const caf::actor& dest, inbound_request& req) {
+  impl_->relay(dest, answer_to(req), std::move(req.payload));
 }
 
-void link::respond_error(uint64_t peer, uint64_t sequence, const std::string& text) {
-  impl_->push_error(peer, sequence, text);
+void link::respond_error(const inbound_request& req, const std::string& text) {
+  impl_->push_error(answer_to(req), text);
+}
+
+void link::respond_fenced(const inbound_request& req, const std::string& text) {
+  impl_->push(answer_to(req), impl::fenced_header(req.sequence, req.epoch), error_payload(text));
 }
 
 const std::string& link::endpoint() const {

@@ -7,9 +7,14 @@
 
 namespace kite::detail {
 
-/// One frame waiting for the link thread: header and payload parts, and the peer for servers.
+/// One frame waiting for the link thread: header and payload parts; for servers, the answer's
+/// peer, sequence and epoch.
 struct outgoing_frame {
   uint64_t peer = 0;
+  uint64_t sequence = 0;
+  uint64_t epoch = 0;
+  /// A refusal of a fenced request, which leaves no trace in the duplicate window.
+  bool refusal = false;
   std::vector<char> header;
   std::vector<char> payload;
 };

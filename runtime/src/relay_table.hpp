@@ -16,6 +16,7 @@ namespace kite::detail {
 struct relayed_request {
   uint64_t peer = 0;
   uint64_t sequence = 0;
+  uint64_t epoch = 0;
   std::string actor_type;
   std::string actor_key;
   std::chrono::steady_clock::time_point deadline;

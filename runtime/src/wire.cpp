@@ -13,8 +13,8 @@ namespace {
 
 // Fixed header layout, little-endian:
 //   0 magic u16 | 2 version u8 | 3 kind u8 | 4 flags u16 | 6 payload_type u16
-//   8 sequence u64 | 16 correlation u64 | 24 type_len u8 | 25 key_len u8 | 26 reserved u16
-//   28 actor type bytes | actor key bytes
+//   8 sequence u64 | 16 correlation u64 | 24 epoch u64
+//   32 type_len u8 | 33 key_len u8 | 34 reserved u16 | 36 actor type bytes | actor key bytes
 
 template <class T> void put(std::vector<char>& out, T value) {
   for (size_t i = 0; i < sizeof(T); ++i)
@@ -65,6 +65,7 @@ void encode(const header& hdr, std::vector<char>& out) {
   put<uint16_t>(out, hdr.payload_type);
   put<uint64_t>(out, hdr.sequence);
   put<uint64_t>(out, hdr.correlation);
+  put<uint64_t>(out, hdr.epoch);
   put<uint8_t>(out, static_cast<uint8_t>(hdr.actor_type.size()));
   put<uint8_t>(out, static_cast<uint8_t>(hdr.actor_key.size()));
   put<uint16_t>(out, 0);
@@ -90,10 +91,10 @@ bool decode(const char* data, size_t size, header& out, frame_error& reason) {
     reason = frame_error::bad_kind;
     return false;
   }
-  size_t type_size = get<uint8_t>(data + 24);
-  size_t key_size = get<uint8_t>(data + 25);
+  size_t type_size = get<uint8_t>(data + 32);
+  size_t key_size = get<uint8_t>(data + 33);
   if (type_size > max_actor_type_size || key_size > max_actor_key_size ||
-      get<uint16_t>(data + 26) != 0) {
+      get<uint16_t>(data + 34) != 0) {
     reason = frame_error::bad_target;
     return false;
   }
@@ -107,6 +108,7 @@ bool decode(const char* data, size_t size, header& out, frame_error& reason) {
   out.payload_type = get<uint16_t>(data + 6);
   out.sequence = get<uint64_t>(data + 8);
   out.correlation = get<uint64_t>(data + 16);
+  out.epoch = get<uint64_t>(data + 24);
   out.actor_type.assign(data + fixed_header_size, type_size);
   out.actor_key.assign(data + fixed_header_size + type_size, key_size);
   return true;

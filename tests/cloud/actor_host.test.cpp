@@ -46,10 +46,10 @@ TEST_CASE("actor host: a logical actor that ended is activated afresh by the nex
   auto uplink = link::serve(sys, settings, types.messages());
   REQUIRE(uplink);
   cloud::actor_host host{sys, types, **uplink};
-  (*uplink)->start([&host](inbound_request& req) { host.handle(req); });
+  (*uplink)->start(host.handlers());
 
   auto request = [&](uint64_t sequence) {
-    inbound_request req{1, sequence, "test.quitter", "k",
+    inbound_request req{1, sequence, 1, "test.quitter", "k",
                         caf::make_message(actors::blob{std::string("x")})};
     host.handle(req);
   };
@@ -64,4 +64,82 @@ TEST_CASE("actor host: a logical actor that ended is activated afresh by the nex
   CHECK(host.stats().activations == 2);
   (*uplink)->stop();
   host.shutdown();
+}
+
+namespace {
+
+/// A worker's host and link, with no client: answers go nowhere, the host's decisions are
+/// what the tests read.
+struct host_fixture {
+  host_fixture() {
+    actors::register_builtin(types);
+    types.install(cfg);
+    link_settings settings;
+    settings.node_id = "test-worker";
+    settings.endpoint = "tcp://127.0.0.1:*";
+    settings.curve = false;
+    uplink = std::move(*link::serve(sys, settings, types.messages()));
+    host = std::make_unique<cloud::actor_host>(sys, types, *uplink);
+    uplink->start(host->handlers());
+  }
+
+  ~host_fixture() {
+    uplink->stop();
+    host->shutdown();
+  }
+
+  void request(uint64_t peer, uint64_t sequence, uint64_t epoch, const std::string& key = "k") {
+    inbound_request req{peer, sequence, epoch, "kite.echo", key,
+                        caf::make_message(actors::blob{std::string("x")})};
+    host->handle(req);
+  }
+
+  registry types;
+  caf::actor_system_config cfg;
+  caf::actor_system sys{cfg};
+  std::shared_ptr<link> uplink;
+  std::unique_ptr<cloud::actor_host> host;
+};
+
+} // namespace
+
+TEST_CASE("actor host: an older epoch from the placing peer is refused as fenced") {
+  host_fixture f;
+  f.request(1, 1, 5);
+  f.request(1, 2, 4);
+  CHECK(f.host->stats().fenced == 1);
+  CHECK(f.host->stats().activations == 1);
+  f.request(1, 3, 5);
+  CHECK(f.host->stats().fenced == 1);
+}
+
+TEST_CASE("actor host: a newer epoch from the placing peer starts a fresh instance") {
+  host_fixture f;
+  f.request(1, 1, 5);
+  f.request(1, 2, 7);
+  CHECK(f.host->stats().activations == 2);
+  CHECK(f.host->stats().moved == 1);
+  CHECK(f.host->active() == 1);
+}
+
+TEST_CASE("actor host: another peer takes an actor over as it is, whatever its epoch") {
+  host_fixture f;
+  f.request(1, 1, 5);
+  f.request(2, 1, 1);
+  CHECK(f.host->stats().activations == 1);
+  CHECK(f.host->stats().fenced == 0);
+}
+
+TEST_CASE("actor host: a lapsed peer's actors end, other peers' stay") {
+  host_fixture f;
+  f.request(1, 1, 5, "a");
+  f.request(1, 2, 6, "b");
+  f.request(2, 1, 1, "c");
+  REQUIRE(f.host->active() == 3);
+  f.host->on_lapse(1);
+  CHECK(f.host->active() == 1);
+  CHECK(f.host->stats().moved == 2);
+  // Placed here again later, the actor starts afresh.
+  f.request(1, 3, 9, "a");
+  CHECK(f.host->stats().activations == 4);
 }

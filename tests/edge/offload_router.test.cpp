@@ -42,7 +42,7 @@ TEST_CASE("offload router: refuses beyond max_pending, and fails requests after 
   REQUIRE(uplink);
   offload_config offload;
   offload.max_pending = 1;
-  auto router = edge::offload_router::start(sys, *uplink, offload);
+  auto router = edge::offload_router::start(sys, {*uplink}, offload);
   caf::scoped_actor self{sys};
   auto payload = caf::make_message(actors::blob{std::string("x")});
 

@@ -29,50 +29,62 @@ loopback_cluster::loopback_cluster() {
   std::string pattern = std::filesystem::temp_directory_path() / "kite-it.XXXXXX";
   if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
   dir_ = pattern;
-  worker_keys_ = make_keys(dir_ + "/worker");
   edge_keys_ = make_keys(dir_ + "/edge");
   stranger_keys_ = make_keys(dir_ + "/stranger");
 }
 
 loopback_cluster::~loopback_cluster() {
-  worker_.reset();
+  workers_.clear();
   std::error_code ignored;
   std::filesystem::remove_all(dir_, ignored);
 }
 
-std::string loopback_cluster::write_worker_config() {
-  auto path = dir_ + "/worker.yaml";
-  auto bind = endpoint_.empty() ? std::string{"tcp://127.0.0.1:*"} : endpoint_;
+std::string loopback_cluster::worker_log(size_t index) const {
+  return fmt::format("{}/worker-{}.log", dir_, index + 1);
+}
+
+std::string loopback_cluster::write_worker_config(size_t index) {
+  auto name = fmt::format("worker-{}", index + 1);
+  auto path = fmt::format("{}/{}.yaml", dir_, name);
+  const auto& slot = workers_[index];
+  auto bind = slot.endpoint.empty() ? std::string{"tcp://127.0.0.1:*"} : slot.endpoint;
   write_text(path, fmt::format(R"(kind: worker
-node_id: worker-1
+node_id: {}
 bind: {}
 link:
   heartbeat_interval: 100ms
   heartbeat_misses: 5
 security:
-  secret_key_file: {}/worker.key
+  secret_key_file: {}/{}.key
   allow: ["{}"]
 )",
-                               bind, dir_, edge_keys_.public_key));
+                               name, bind, dir_, name, edge_keys_.public_key));
   return path;
 }
 
-child_process& loopback_cluster::start_worker() {
-  auto config = write_worker_config();
-  auto ready = fmt::format("{}/worker.ready.{}", dir_, worker_starts_++);
-  worker_ = std::make_unique<child_process>(
+child_process& loopback_cluster::start_worker(size_t index) {
+  if (index >= workers_.size()) workers_.resize(index + 1);
+  auto& slot = workers_[index];
+  if (slot.starts == 0) slot.keys = make_keys(fmt::format("{}/worker-{}", dir_, index + 1));
+  auto config = write_worker_config(index);
+  auto ready = fmt::format("{}/worker-{}.ready.{}", dir_, index + 1, slot.starts++);
+  slot.process = std::make_unique<child_process>(
       std::vector<std::string>{KITE_CLOUD_BIN, "worker", "--config", config, "--ready-file", ready},
-      worker_log());
+      worker_log(index));
   if (!wait_for_text(ready, "tcp://", std::chrono::seconds(10)))
-    throw std::runtime_error("worker did not become ready:\n" + read_file(worker_log()));
+    throw std::runtime_error("worker did not become ready:\n" + read_file(worker_log(index)));
   auto text = read_file(ready);
-  endpoint_ = text.substr(0, text.find('\n'));
-  return *worker_;
+  slot.endpoint = text.substr(0, text.find('\n'));
+  return *slot.process;
 }
 
 std::unique_ptr<child_process> loopback_cluster::start_edge(const edge_options& options) {
   auto config = fmt::format("{}/{}.yaml", dir_, options.name);
   auto key = options.unknown_key ? "stranger" : "edge";
+  std::string upstreams;
+  for (const auto& slot : workers_)
+    upstreams += fmt::format("  - {{ endpoint: \"{}\", server_key: \"{}\" }}\n", slot.endpoint,
+                             slot.keys.public_key);
   write_text(config, fmt::format(R"(kind: edge
 node_id: {}
 link:
@@ -82,18 +94,16 @@ link:
   reconnect_max: 500ms
 security:
   secret_key_file: {}/{}.key
-upstream:
-  endpoint: {}
-  server_key: "{}"
-offload:
+upstreams:
+{}offload:
   retry_interval: {}
 pipeline:
   source: {{ rate_hz: {}, values: 8, count: {} }}
   stage: {{ window: 4 }}
   target: {{ type: kite.summarize }}
 )",
-                                 options.name, dir_, key, endpoint_, worker_keys_.public_key,
-                                 options.retry_interval, options.rate_hz, options.count));
+                                 options.name, dir_, key, upstreams, options.retry_interval,
+                                 options.rate_hz, options.count));
   return std::make_unique<child_process>(
       std::vector<std::string>{KITE_EDGE_BIN, "--config", config},
       fmt::format("{}/{}.log", dir_, options.name));

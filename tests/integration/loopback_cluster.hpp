@@ -27,33 +27,38 @@ public:
   loopback_cluster();
   ~loopback_cluster();
 
-  /// Starts (or restarts) the worker; the first start picks a free port, later ones reuse it.
-  child_process& start_worker();
+  /// Starts (or restarts) worker `index` (0-based; named worker-<index+1>): its first start
+  /// picks a free port, later ones reuse it.
+  child_process& start_worker(size_t index = 0);
 
-  /// The running worker process; start_worker() must have been called.
-  child_process& worker() { return *worker_; }
+  /// The running process of worker `index`; start_worker(index) must have been called.
+  child_process& worker(size_t index = 0) { return *workers_.at(index).process; }
 
-  /// Starts an edge connected to the worker.
+  /// Starts an edge connected to every worker started so far, in index order.
   std::unique_ptr<child_process> start_edge(const edge_options& options);
 
-  /// The worker's endpoint, known once it started.
-  const std::string& endpoint() const { return endpoint_; }
+  /// Worker `index`'s endpoint, known once it started.
+  const std::string& endpoint(size_t index = 0) const { return workers_.at(index).endpoint; }
 
-  const keypair& worker_keys() const { return worker_keys_; }
+  const keypair& worker_keys(size_t index = 0) const { return workers_.at(index).keys; }
   const keypair& allowed_edge_keys() const { return edge_keys_; }
   const std::string& dir() const { return dir_; }
-  std::string worker_log() const { return dir_ + "/worker.log"; }
+  std::string worker_log(size_t index = 0) const;
 
 private:
-  std::string write_worker_config();
+  struct worker_slot {
+    keypair keys;
+    std::string endpoint;
+    std::unique_ptr<child_process> process;
+    int starts = 0;
+  };
+
+  std::string write_worker_config(size_t index);
 
   std::string dir_;
-  keypair worker_keys_;
   keypair edge_keys_;
   keypair stranger_keys_;
-  std::string endpoint_;
-  std::unique_ptr<child_process> worker_;
-  int worker_starts_ = 0;
+  std::vector<worker_slot> workers_;
 };
 
 /// Returns the integer after `key=` in the last line of `text` holding it, or -1.

@@ -28,9 +28,9 @@ link:
   reconnect_max: 2s
 security:
   secret_key_file: /etc/kite/robot-7.key
-upstream:
-  endpoint: tcp://10.0.0.1:5555
-  server_key: ")"} + key + R"("
+upstreams:
+  - endpoint: tcp://10.0.0.1:5555
+    server_key: ")"} + key + R"("
 pipeline:
   source: {rate_hz: 12.5, values: 4, count: 100}
   target: {type: robotics.mapper}
@@ -43,7 +43,9 @@ pipeline:
   CHECK(cfg->node.link.heartbeat_interval == 250ms);
   CHECK(cfg->node.link.reconnect_max == 2s);
   CHECK(cfg->node.link.reconnect_min == 100ms); // default
-  CHECK(cfg->upstream.server_key == key);
+  REQUIRE(cfg->upstreams.size() == 1);
+  CHECK(cfg->upstreams[0].endpoint == "tcp://10.0.0.1:5555");
+  CHECK(cfg->upstreams[0].server_key == key);
   CHECK(cfg->pipeline.source.rate_hz == 12.5);
   CHECK(cfg->pipeline.source.count == 100);
   CHECK(cfg->pipeline.stage.window == 4); // default
@@ -113,7 +115,7 @@ TEST_CASE("config: supervision settings load, and bad ones are named with their 
   auto good = dir.write("edge.yaml", R"(kind: edge
 node_id: e
 security: {curve: false}
-upstream: {endpoint: "tcp://127.0.0.1:5555"}
+upstreams: [{endpoint: "tcp://127.0.0.1:5555"}]
 supervision:
   strategy: rest_for_one
   intensity: 7
@@ -134,7 +136,7 @@ supervision:
   auto bad = dir.write("bad.yaml", R"(kind: edge
 node_id: e
 security: {curve: false}
-upstream: {endpoint: "tcp://127.0.0.1:5555"}
+upstreams: [{endpoint: "tcp://127.0.0.1:5555"}]
 supervision:
   strategy: one_for_al
   backoff: {initial: 2s, max: 1s, jitter: 2}

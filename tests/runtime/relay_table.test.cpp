@@ -9,7 +9,7 @@ using clock_type = std::chrono::steady_clock;
 namespace {
 
 relayed_request request(uint64_t sequence, clock_type::time_point deadline) {
-  return {7, sequence, "kite.echo", "k", deadline};
+  return {7, sequence, 1, "kite.echo", "k", deadline};
 }
 
 } // namespace

@@ -1,5 +1,7 @@
 // Hosts logical actors on a worker: activates `(type, key)` on its first request and relays
 // each request to it through the link, on the link thread, so a key's requests stay in order.
+// Each activation belongs to the peer that placed it, at that peer's placement epoch: a request
+// with an older epoch is refused (the actor moved since), a newer one starts a fresh instance.
 #pragma once
 
 #include <atomic>
@@ -23,6 +25,10 @@ struct host_stats {
   std::atomic<uint64_t> activations{0};
   std::atomic<uint64_t> requests{0};
   std::atomic<uint64_t> failures{0};
+  /// Requests refused because their epoch is older than their actor's here.
+  std::atomic<uint64_t> fenced{0};
+  /// Activations ended because their peer moved them elsewhere.
+  std::atomic<uint64_t> moved{0};
 };
 
 /// The request handler of a worker's server link; `types` and `uplink` must outlive it.
@@ -36,6 +42,13 @@ public:
   /// On the link thread: sends `req` to its logical actor, activating it first when needed.
   void handle(inbound_request& req);
 
+  /// On the link thread: `peer` declared this worker down, so every actor it placed here runs
+  /// elsewhere now; ends them.
+  void on_lapse(uint64_t peer);
+
+  /// The link handlers that feed this host.
+  server_handlers handlers();
+
   /// Stops every hosted actor.
   void shutdown();
 
@@ -46,13 +59,22 @@ public:
 
 private:
   using actor_id = std::pair<std::string, std::string>;
+  /// One running logical actor, and who placed it here at which epoch.
+  struct activation {
+    caf::actor actor;
+    uint64_t owner = 0;
+    uint64_t epoch = 0;
+  };
   /// Shared with the exit hooks of hosted actors, which may run after the host is gone.
   struct table {
     std::mutex mutex;
-    std::map<actor_id, caf::actor> actors;
+    std::map<actor_id, activation> actors;
   };
 
-  caf::expected<caf::actor> activate(const std::string& type, const std::string& key);
+  /// The actor for `req`, activated when needed; an error when the type is not hosted here or
+  /// the request's epoch is older than the running activation's.
+  caf::expected<caf::actor> target_of(const inbound_request& req);
+  caf::expected<caf::actor> activate(const actor_id& id, uint64_t owner, uint64_t epoch);
 
   caf::actor_system& sys_;
   const registry& types_;

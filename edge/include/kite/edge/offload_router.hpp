@@ -1,5 +1,7 @@
-// Sends requests for offloaded logical actors over the edge's link and matches the answers;
-// every request stays pending, and is resent with its sequence number, until answered.
+// Sends requests for offloaded logical actors to the workers that host them and matches the
+// answers; every request stays pending, and is resent with its sequence number, until answered.
+// When a worker goes down its actors move to another live worker (placement_table) and the
+// requests pending there are resent to the new one at once; only the current host's answer counts.
 // Actors talk to it as to an actor, but it has no mailbox: a request is sent on the
 // requester's thread and its answer delivered from the link thread, with no hop between.
 #pragma once
@@ -19,6 +21,7 @@
 #include <caf/mailbox_element.hpp>
 #include <caf/message.hpp>
 
+#include "kite/edge/placement_table.hpp"
 #include "kite/runtime/config.hpp"
 #include "kite/runtime/link.hpp"
 
@@ -34,6 +37,11 @@ struct pending_offload {
   caf::message_id id;
   std::chrono::steady_clock::time_point sent_at;
   uint32_t attempts = 0;
+  /// The worker it was last sent to, or no_host while none hosts its actor.
+  size_t host = no_host;
+  uint64_t epoch = 0;
+
+  static constexpr size_t no_host = static_cast<size_t>(-1);
 };
 
 /// Counters of an offload router.
@@ -44,14 +52,22 @@ struct router_stats {
   uint64_t failed = 0;
   uint64_t refused = 0;
   uint64_t pending = 0;
+  /// Requests resent to another worker because theirs went down.
+  uint64_t moved = 0;
+  /// Answers dropped because they came from a worker the request had moved away from.
+  uint64_t stale = 0;
+  /// Refusals of a fenced epoch, after which the actor was placed again.
+  uint64_t fenced = 0;
+  /// Answers per worker, in the order of the links given to start().
+  std::vector<uint64_t> answered_by;
 };
 
 /// Routes offload requests; create it with start().
 class offload_router {
 public:
-  /// Creates a router for `uplink` and starts the link with it.
-  static std::shared_ptr<offload_router> start(caf::actor_system& sys, std::shared_ptr<link> uplink,
-                                               offload_config cfg);
+  /// Creates a router over one client link per worker and starts the links with it.
+  static std::shared_ptr<offload_router>
+  start(caf::actor_system& sys, std::vector<std::shared_ptr<link>> uplinks, offload_config cfg);
 
   ~offload_router();
   offload_router(const offload_router&) = delete;
@@ -66,42 +82,61 @@ public:
 
   router_stats stats() const;
 
-  /// Stops the link and the timer; requests still pending get no answer. Idempotent.
+  /// Stops the links and the timer; requests still pending get no answer. Idempotent.
   void stop();
 
 private:
   /// What one transmission sends.
   struct outgoing {
     uint64_t sequence;
+    size_t host;
+    uint64_t epoch;
     std::string type;
     std::string key;
     caf::message payload;
     uint32_t attempt;
   };
 
-  offload_router(caf::actor_system& sys, std::shared_ptr<link> uplink, offload_config cfg);
+  offload_router(caf::actor_system& sys, std::vector<std::shared_ptr<link>> uplinks,
+                 offload_config cfg);
 
   void on_request(caf::mailbox_element_ptr request);
-  void on_response(uint64_t sequence, caf::expected<caf::message> answer);
-  void on_up();
-  void on_down();
-  /// Sends one request over the link; one whose payload can never go on the wire fails.
+  void on_response(size_t host, uint64_t sequence, uint64_t epoch,
+                   caf::expected<caf::message> answer);
+  void on_up(size_t host, const std::vector<std::string>& actor_types);
+  void on_down(size_t host);
+  /// Sends one request over its worker's link; one whose payload can never go on the wire fails.
   void transmit(const outgoing& out);
-  /// Marks `req` sent now and returns what to transmit.
-  static outgoing next_attempt(uint64_t sequence, pending_offload& req);
+  using pending_map = std::map<uint64_t, pending_offload>;
+
+  /// With the lock held: places pending request `i` and, where a worker hosts its actor, marks
+  /// it sent now and adds it to `out`; a request for a type no worker hosts is taken out of
+  /// pending_ into `unhosted`. Returns the iterator past `i`.
+  pending_map::iterator schedule(pending_map::iterator i, std::vector<outgoing>& out,
+                                 std::vector<pending_offload>& unhosted);
+  /// With the lock held: schedules every pending request `select` picks.
+  template <class Select>
+  void schedule_all(Select&& select, std::vector<outgoing>& out,
+                    std::vector<pending_offload>& unhosted);
+  /// Sends `out` and fails `unhosted`; without the lock.
+  void dispatch(const std::vector<outgoing>& out, std::vector<pending_offload>& unhosted);
   void answer(const pending_offload& req, caf::message content);
 
   caf::actor_system& sys_;
-  std::shared_ptr<link> uplink_;
+  std::vector<std::shared_ptr<link>> uplinks_;
   offload_config cfg_;
   caf::strong_actor_ptr handle_;
   caf::actor timer_;
 
   mutable std::mutex mutex_;
   bool stopped_ = false;
-  bool up_ = false;
   uint64_t next_sequence_ = 1;
-  std::map<uint64_t, pending_offload> pending_;
+  pending_map pending_;
+  placement_table placements_;
+  std::vector<uint64_t> answered_by_;
+  uint64_t moved_ = 0;
+  uint64_t stale_ = 0;
+  uint64_t fenced_ = 0;
 
   std::atomic<uint64_t> sent_{0};
   std::atomic<uint64_t> retries_{0};

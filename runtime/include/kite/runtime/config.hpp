@@ -21,8 +21,9 @@ struct log_config {
 /// Heartbeat, reconnect and frame-size settings of a ZeroMQ link.
 struct link_config {
   std::chrono::milliseconds heartbeat_interval{200};
-  /// A peer that stays silent for this many intervals is declared down.
-  uint32_t heartbeat_misses = 5;
+  /// A peer that stays silent for this many intervals is declared down: by default a worker
+  /// that hangs is noticed within a second (one killed, at once: its connection closes).
+  uint32_t heartbeat_misses = 4;
   std::chrono::milliseconds reconnect_min{100};
   std::chrono::milliseconds reconnect_max{5000};
   uint32_t max_frame_bytes = 16u * 1024 * 1024;
@@ -54,7 +55,7 @@ struct worker_config {
   std::chrono::milliseconds request_timeout{5000};
 };
 
-/// The worker an edge connects to.
+/// One worker an edge connects to.
 struct upstream_config {
   std::string endpoint;
   /// Z85 public key of the worker, checked by CURVE.
@@ -94,10 +95,12 @@ struct pipeline_config {
   target_config target;
 };
 
-/// `kite-edge`: runs a local pipeline and offloads to a worker.
+/// `kite-edge`: runs a local pipeline and offloads to workers.
 struct edge_config {
   node_config node;
-  upstream_config upstream;
+  /// The workers to offload to; each logical actor runs on one of them, and moves to another
+  /// when its worker goes down.
+  std::vector<upstream_config> upstreams;
   offload_config offload;
   pipeline_config pipeline;
   /// How the pipeline's supervisor restarts its stages.

@@ -23,6 +23,8 @@ enum class errc : uint8_t {
   remote,
   /// A supervisor restarted its children more often than its intensity allows.
   restart_limit,
+  /// A worker refused a request placed at an epoch older than the one it knows.
+  fenced,
 };
 
 /// Returns the short name of an error code.
@@ -30,6 +32,9 @@ const char* to_string(errc code);
 
 /// Makes a Kite error that carries a human-readable message.
 caf::error make_error(errc code, std::string message);
+
+/// Whether `err` is Kite's error `code`.
+bool matches(const caf::error& err, errc code);
 
 /// Renders any error, Kite's or CAF's, as one line of text.
 std::string describe(const caf::error& err);

@@ -38,6 +38,12 @@ struct link_stats {
   /// Client requests held back while the link was down; the caller retries them.
   std::atomic<uint64_t> requests_deferred{0};
   std::atomic<uint64_t> hellos{0};
+  /// Server: resent requests recognised inside the duplicate window (dropped or re-answered).
+  std::atomic<uint64_t> duplicates{0};
+  /// Server: requests refused and answers withheld because their epoch was fenced off.
+  std::atomic<uint64_t> fenced{0};
+  /// Server: times a peer stayed silent long enough to have declared this node down.
+  std::atomic<uint64_t> lapses{0};
   /// Round-trip time EWMA over heartbeats in nanoseconds; 0 until the first sample.
   std::atomic<uint64_t> rtt_ewma_ns{0};
 
@@ -61,26 +67,41 @@ struct link_settings {
   std::vector<std::string> actor_types;
   /// Server only: how long a relayed request may wait for its actor's answer.
   std::chrono::milliseconds request_timeout{5000};
+  /// Server only: resent requests are recognised for this long, up to this many of them.
+  std::chrono::milliseconds duplicate_window{10000};
+  uint32_t duplicate_requests = 100000;
 };
 
 /// A client's request as a server link received it.
 struct inbound_request {
+  /// The client node incarnation, the same across its reconnects.
   uint64_t peer = 0;
   uint64_t sequence = 0;
+  /// The placement epoch the client gave the target.
+  uint64_t epoch = 0;
   std::string_view actor_type;
   std::string_view actor_key;
   caf::message payload;
 };
 
-/// Server: called on the link thread for every well-formed request, in the order they came.
-using request_handler = std::function<void(inbound_request&)>;
+/// Server: what the link reports, each called on the link thread.
+struct server_handlers {
+  /// Every well-formed request that is not a duplicate, in the order they came.
+  std::function<void(inbound_request&)> on_request;
+  /// Peer `peer` was silent long enough to have declared this node down: what it placed here
+  /// has moved, and its requests with older epochs are refused from now on.
+  std::function<void(uint64_t peer)> on_lapse;
+};
 
 /// Client: what the link reports, each called on the link thread.
 struct client_handlers {
-  /// The answer to request `sequence`, or the error the worker gave or decoding found.
-  std::function<void(uint64_t sequence, caf::expected<caf::message> answer)> on_response;
-  /// The hello with the server completed, after the first connect and after every reconnect.
-  std::function<void()> on_up;
+  /// The answer to request `sequence` sent with `epoch`, or the error the worker gave or
+  /// decoding found; errc::fenced when the worker refused the epoch.
+  std::function<void(uint64_t sequence, uint64_t epoch, caf::expected<caf::message> answer)>
+      on_response;
+  /// The hello with the server completed, after the first connect and after every reconnect;
+  /// `actor_types` are the types the server hosts.
+  std::function<void(const std::vector<std::string>& actor_types)> on_up;
   /// The server closed the connection or went silent for the heartbeat window.
   std::function<void()> on_down;
 };
@@ -105,29 +126,28 @@ public:
   /// Client: starts the link thread, reporting responses and up/down events to `handlers`.
   void start(client_handlers handlers);
 
-  /// Server: starts the link thread, handing each request to `handler` on that thread.
-  void start(request_handler handler);
+  /// Server: starts the link thread, reporting requests and lapsed peers to `handlers`.
+  void start(server_handlers handlers);
 
   /// Stops the thread and drops the handlers; later sends are dropped. Idempotent.
   void stop();
 
-  /// Client: sends request `sequence` to logical actor (type, key). Fails if the payload's
-  /// type was never announced. While the link is down the frame is dropped and counted;
-  /// the caller keeps it pending and resends after link_up.
-  caf::error send_request(uint64_t sequence, const std::string& actor_type,
+  /// Client: sends request `sequence` to logical actor (type, key) placed at `epoch`. Fails if
+  /// the payload's type was never announced. While the link is down the frame is dropped and
+  /// counted; the caller keeps it pending and resends after link_up.
+  caf::error send_request(uint64_t sequence, uint64_t epoch, const std::string& actor_type,
                           const std::string& actor_key, const caf::message& payload);
 
-  /// Server: sends request `sequence` of `peer` to `dest` as a CAF request from the link; its
-  /// answer goes back over the link, or an error when none comes within request_timeout.
-  /// Any thread; requests relayed from one thread reach `dest` in that order.
-  void relay(const caf::actor& dest, uint64_t peer, uint64_t sequence, std::string actor_type,
-             std::string actor_key, caf::message payload);
+  /// Server: sends `req`'s payload to `dest` as a CAF request from the link; its answer goes
+  /// back over the link, or an error when none comes within request_timeout. Any thread;
+  /// requests relayed from one thread reach `dest` in that order.
+  void relay(const caf::actor& dest, inbound_request& req);
 
-  /// Server: answers request `sequence` of `peer` with a one-value message.
-  void respond(uint64_t peer, uint64_t sequence, const caf::message& result);
+  /// Server: answers `req` with an error text.
+  void respond_error(const inbound_request& req, const std::string& text);
 
-  /// Server: answers request `sequence` of `peer` with an error text.
-  void respond_error(uint64_t peer, uint64_t sequence, const std::string& text);
+  /// Server: refuses `req` because its epoch is older than the target's here.
+  void respond_fenced(const inbound_request& req, const std::string& text);
 
   /// Server: the endpoint actually bound, with the port resolved.
   const std::string& endpoint() const;

@@ -11,10 +11,10 @@
 namespace kite::wire {
 
 constexpr uint16_t magic = 0x4b54; // "KT"
-constexpr uint8_t protocol_version = 1;
+constexpr uint8_t protocol_version = 2;
 
 /// Bytes of the header before its variable target part.
-constexpr size_t fixed_header_size = 28;
+constexpr size_t fixed_header_size = 36;
 constexpr size_t max_actor_type_size = 64;
 constexpr size_t max_actor_key_size = 128;
 constexpr size_t max_header_size = fixed_header_size + max_actor_type_size + max_actor_key_size;
@@ -38,6 +38,8 @@ enum class kind : uint8_t {
 enum flag : uint16_t {
   /// The payload is a UTF-8 error text instead of a typed value.
   flag_error = 1,
+  /// With flag_error: the worker refused the request because its epoch is fenced off.
+  flag_fenced = 2,
 };
 
 /// Why a frame was rejected; each reason has its own counter.
@@ -68,6 +70,8 @@ struct header {
   uint64_t sequence = 0;
   /// Caller-chosen correlation: heartbeats carry their send time in nanoseconds.
   uint64_t correlation = 0;
+  /// Requests: the placement epoch of the target at the sender; responses echo it.
+  uint64_t epoch = 0;
   std::string actor_type;
   std::string actor_key;
 };
@@ -82,13 +86,17 @@ bool decode(const char* data, size_t size, header& out, frame_error& reason);
 struct hello {
   uint8_t version = protocol_version;
   std::string node_id;
+  /// Random per process start: a restarted node is a new peer with fresh epochs.
+  uint64_t incarnation = 0;
+  /// The sender declares its peer down after this much silence.
+  uint32_t down_after_ms = 0;
   std::vector<std::string> message_types;
   std::vector<std::string> actor_types;
 };
 
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, hello& x) {
-  return f(caf::meta::type_name("kite.hello"), x.version, x.node_id, x.message_types,
-           x.actor_types);
+  return f(caf::meta::type_name("kite.hello"), x.version, x.node_id, x.incarnation,
+           x.down_after_ms, x.message_types, x.actor_types);
 }
 
 /// Serializes a hello payload.

@@ -1,0 +1,69 @@
+// Which worker runs each logical actor the edge offloads, until the placement service decides:
+// a stable hash of (type, key, worker) picks among the live workers that host the type, so every
+// restart of the edge picks the same one; an actor stays on its worker while that lives, and
+// moves, with a new epoch, only when the worker is down at the next request.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace kite::edge {
+
+/// Where one logical actor runs: a worker by index, and the epoch of that decision.
+struct placement {
+  size_t host = 0;
+  uint64_t epoch = 0;
+};
+
+/// Placements of logical actors over a fixed list of workers; not thread-safe.
+class placement_table {
+public:
+  /// `hosts` names each worker; the hash uses the names, so they must be stable (endpoints).
+  explicit placement_table(std::vector<std::string> hosts);
+
+  /// Worker `host` said hello and hosts `actor_types`.
+  void host_up(size_t host, const std::vector<std::string>& actor_types);
+
+  /// Worker `host` is down: its actors move at their next placement.
+  void host_down(size_t host);
+
+  bool up(size_t host) const { return hosts_.at(host).up; }
+
+  /// Where (type, key) runs: where it ran if that worker is up, else a live worker that hosts
+  /// the type, under a new epoch; empty when no live worker hosts it.
+  std::optional<placement> place(const std::string& type, const std::string& key);
+
+  /// Worker `host` refused `epoch` of (type, key) as fenced: gives the actor a new epoch there,
+  /// unless it was placed anew since.
+  void refused(const std::string& type, const std::string& key, size_t host, uint64_t epoch);
+
+  /// Whether every worker has said which types it hosts and none hosts `type`.
+  bool unknown_everywhere(const std::string& type) const;
+
+  /// Actors that moved to another worker because theirs was down.
+  uint64_t moves() const { return moves_; }
+
+private:
+  struct host {
+    std::string name;
+    bool up = false;
+    bool introduced = false;
+    std::set<std::string> actor_types;
+  };
+
+  /// The live worker with the highest hash for (type, key), if any hosts the type.
+  std::optional<size_t> choose(const std::string& type, const std::string& key) const;
+
+  std::vector<host> hosts_;
+  std::map<std::pair<std::string, std::string>, placement> placed_;
+  uint64_t next_epoch_ = 1;
+  uint64_t moves_ = 0;
+};
+
+} // namespace kite::edge

@@ -1,0 +1,94 @@
+#include "kite/edge/placement_table.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace kite::edge {
+
+namespace {
+
+/// FNV-1a over the parts, each followed by a zero byte, then a splitmix64 finish so that
+/// similar names still spread.
+uint64_t rendezvous_hash(const std::string& type, const std::string& key, const std::string& host) {
+  uint64_t h = 14695981039346656037ull;
+  for (const auto* part : {&type, &key, &host}) {
+    for (unsigned char c : *part)
+      h = (h ^ c) * 1099511628211ull;
+    h *= 1099511628211ull;
+  }
+  h ^= h >> 30;
+  h *= 0xbf58476d1ce4e5b9ull;
+  h ^= h >> 27;
+  h *= 0x94d049bb133111ebull;
+  return h ^ (h >> 31);
+}
+
+} // namespace
+
+placement_table::placement_table(std::vector<std::string> hosts) {
+  for (auto& name : hosts)
+    hosts_.push_back({std::move(name), false, false, {}});
+}
+
+void placement_table::host_up(size_t host, const std::vector<std::string>& actor_types) {
+  auto& h = hosts_.at(host);
+  h.up = true;
+  h.introduced = true;
+  h.actor_types = {actor_types.begin(), actor_types.end()};
+}
+
+void placement_table::host_down(size_t host) {
+  hosts_.at(host).up = false;
+}
+
+std::optional<placement> placement_table::place(const std::string& type, const std::string& key) {
+  auto id = std::make_pair(type, key);
+  auto i = placed_.find(id);
+  if (i != placed_.end() && hosts_[i->second.host].up) return i->second;
+  auto chosen = choose(type, key);
+  if (!chosen) return std::nullopt;
+  placement where{*chosen, next_epoch_++};
+  if (i == placed_.end()) {
+    spdlog::info("placed ({}, {}) on {} at epoch {}", type, key, hosts_[*chosen].name,
+                 where.epoch);
+    placed_.emplace(id, where);
+  } else {
+    ++moves_;
+    spdlog::warn("moved ({}, {}) from {} (down) to {} at epoch {}", type, key,
+                 hosts_[i->second.host].name, hosts_[*chosen].name, where.epoch);
+    i->second = where;
+  }
+  return where;
+}
+
+void placement_table::refused(const std::string& type, const std::string& key, size_t host,
+                              uint64_t epoch) {
+  auto i = placed_.find({type, key});
+  if (i == placed_.end() || i->second.host != host || i->second.epoch != epoch) return;
+  i->second.epoch = next_epoch_++;
+  spdlog::info("({}, {}) was fenced on {} at epoch {}; placed again at epoch {}", type, key,
+               hosts_[host].name, epoch, i->second.epoch);
+}
+
+bool placement_table::unknown_everywhere(const std::string& type) const {
+  for (const auto& h : hosts_)
+    if (!h.introduced || h.actor_types.count(type) > 0) return false;
+  return true;
+}
+
+std::optional<size_t> placement_table::choose(const std::string& type,
+                                              const std::string& key) const {
+  std::optional<size_t> best;
+  uint64_t best_hash = 0;
+  for (size_t i = 0; i < hosts_.size(); ++i) {
+    const auto& h = hosts_[i];
+    if (!h.up || h.actor_types.count(type) == 0) continue;
+    auto hash = rendezvous_hash(type, key, h.name);
+    if (!best || hash > best_hash) {
+      best = i;
+      best_hash = hash;
+    }
+  }
+  return best;
+}
+
+} // namespace kite::edge
