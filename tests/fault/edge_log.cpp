@@ -1,0 +1,35 @@
+#include "edge_log.hpp"
+
+#include <regex>
+#include <vector>
+
+#include <fmt/format.h>
+
+namespace kite::test {
+
+std::map<uint64_t, int> answers_by_sequence(const std::string& log, const std::string& key) {
+  std::map<uint64_t, int> out;
+  std::regex line{fmt::format(R"(answered \(?kite\.summary\("{}", \d+, (\d+),)", key)};
+  for (std::sregex_iterator i{log.begin(), log.end(), line}, end; i != end; ++i)
+    ++out[std::stoull((*i)[1].str())];
+  return out;
+}
+
+size_t occurrences(const std::string& text, const std::string& needle) {
+  size_t count = 0;
+  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1))
+    ++count;
+  return count;
+}
+
+int first_host(const std::string& log, const std::string& type, const std::string& key,
+               const std::vector<std::string>& endpoints) {
+  auto at = log.find(fmt::format("placed ({}, {}) on ", type, key));
+  if (at == std::string::npos) return -1;
+  auto line = log.substr(at, log.find('\n', at) - at);
+  for (size_t i = 0; i < endpoints.size(); ++i)
+    if (line.find(endpoints[i] + " ") != std::string::npos) return static_cast<int>(i);
+  return -1;
+}
+
+} // namespace kite::test

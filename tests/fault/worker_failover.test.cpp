@@ -1,0 +1,108 @@
+// Workers that die or hang under steady load from an edge with two workers: the logical actor
+// moves to the survivor, every request gets exactly one answer, and a hung worker that comes
+// back does not answer for the actor that moved (its epoch is fenced).
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <thread>
+
+#include "../integration/loopback_cluster.hpp"
+#include "edge_log.hpp"
+
+using namespace std::chrono_literals;
+using namespace kite::test;
+
+namespace {
+
+constexpr uint64_t samples = 300;
+const std::string first_answer = "answered (kite.summary(\"robot-1\", 1, ";
+
+/// Two workers and an edge sending 100 requests per second to ("kite.summarize", "robot-1").
+struct two_workers {
+  two_workers() {
+    cluster.start_worker(0);
+    cluster.start_worker(1);
+    edge = cluster.start_edge({"robot-1", 100, samples, "300ms"});
+    // Some answers first, so the failure hits a running actor.
+    REQUIRE(wait_for_text(edge->log_path(), "kite.summary(\"robot-1\", 20,", 10s));
+    host = first_host(read_file(edge->log_path()), "kite.summarize", "robot-1",
+                      {cluster.endpoint(0), cluster.endpoint(1)});
+    REQUIRE(host >= 0);
+    survivor = 1 - host;
+  }
+
+  /// Waits until an answer comes from a fresh instance of the actor (its count starts at 1
+  /// again): the first answer from the new host. Returns how long that took.
+  std::chrono::milliseconds await_first_answer_elsewhere() {
+    auto start = std::chrono::steady_clock::now();
+    auto deadline = start + 10s;
+    while (occurrences(read_file(edge->log_path()), first_answer) < 2) {
+      REQUIRE(std::chrono::steady_clock::now() < deadline);
+      std::this_thread::sleep_for(5ms);
+    }
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                 start);
+  }
+
+  /// The edge finishes its run; every sample got exactly one answer and none failed.
+  void check_each_answered_once() {
+    auto code = edge->wait_for(30s);
+    REQUIRE(code.has_value());
+    auto log = read_file(edge->log_path());
+    INFO(log);
+    CHECK(*code == 0);
+    CHECK(counter_in(log, "answered") == static_cast<long long>(samples));
+    CHECK(counter_in(log, "failed") == 0);
+    auto answers = answers_by_sequence(log, "robot-1");
+    CHECK(answers.size() == samples);
+    for (const auto& [sequence, count] : answers) {
+      INFO("sequence " << sequence);
+      CHECK(count == 1);
+    }
+    // Both workers answered part of the run.
+    CHECK(counter_in(log, cluster.endpoint(0) + " answers") > 0);
+    CHECK(counter_in(log, cluster.endpoint(1) + " answers") > 0);
+  }
+
+  loopback_cluster cluster;
+  std::unique_ptr<child_process> edge;
+  int host = -1;
+  int survivor = -1;
+};
+
+} // namespace
+
+TEST_CASE("a worker killed under load: its actor moves and every request is answered once") {
+  two_workers f;
+  f.cluster.worker(f.host).kill_now();
+  auto failover = f.await_first_answer_elsewhere();
+  WARN("kill -9 to the first answer from the other worker: " << failover.count() << " ms");
+  f.check_each_answered_once();
+  auto log = read_file(f.edge->log_path());
+  CHECK(log.find(f.cluster.endpoint(f.host) + " down") != std::string::npos);
+  f.cluster.worker(f.survivor).signal(SIGTERM);
+  CHECK(f.cluster.worker(f.survivor).wait_for(10s) == 0);
+}
+
+TEST_CASE("a hung worker is declared down, and after SIGCONT does not answer for what moved") {
+  two_workers f;
+  auto& hung = f.cluster.worker(f.host);
+  hung.signal(SIGSTOP);
+  auto failover = f.await_first_answer_elsewhere();
+  WARN("SIGSTOP to the first answer from the other worker: " << failover.count() << " ms");
+  REQUIRE(wait_for_text(f.edge->log_path(), "no heartbeat answered in time", 1s));
+  hung.signal(SIGCONT);
+  // Back, it reads the requests that queued up while it hung and refuses them.
+  REQUIRE(wait_for_text(f.cluster.worker_log(f.host), "fenced off", 10s));
+  f.check_each_answered_once();
+  // Requests sent into the hang were resent to the other worker when the edge noticed.
+  CHECK(counter_in(read_file(f.edge->log_path()), "moved") > 0);
+  hung.signal(SIGTERM);
+  REQUIRE(hung.wait_for(10s) == 0);
+  auto worker_log = read_file(f.cluster.worker_log(f.host));
+  INFO(worker_log);
+  CHECK(counter_in(worker_log, "lapses") == 1);
+  CHECK(counter_in(worker_log, "fenced") > 0);
+  f.cluster.worker(f.survivor).signal(SIGTERM);
+  CHECK(f.cluster.worker(f.survivor).wait_for(10s) == 0);
+}
