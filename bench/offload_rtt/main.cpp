@@ -1,7 +1,5 @@
 // bench/offload_rtt: Kite's edge->worker round trip and pipelined throughput next to a raw
 // cppzmq DEALER/ROUTER echo, same payloads, same machine, same run, CURVE off and on.
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,6 +17,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "../server_process.hpp"
 #include "kite/runtime/cli_args.hpp"
 #include "kite/runtime/error.hpp"
 #include "kite/runtime/keys.hpp"
@@ -29,40 +28,7 @@
 namespace {
 
 using kite::bench::measurement;
-
-/// A server process for the duration of one CURVE setting; killed when it goes out of scope.
-class server_process {
-public:
-  server_process(std::vector<std::string> argv, const std::string& ready_file) {
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      std::vector<char*> args;
-      for (auto& arg : argv)
-        args.push_back(arg.data());
-      args.push_back(nullptr);
-      std::freopen("/dev/null", "w", stderr);
-      ::execv(args[0], args.data());
-      ::_exit(127);
-    }
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (!std::filesystem::exists(ready_file)) {
-      if (std::chrono::steady_clock::now() > deadline)
-        throw std::runtime_error("server did not start: " + argv[0]);
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    std::ifstream in{ready_file};
-    std::getline(in, endpoint_);
-  }
-  ~server_process() {
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-  }
-  const std::string& endpoint() const { return endpoint_; }
-
-private:
-  pid_t pid_ = -1;
-  std::string endpoint_;
-};
+using kite::bench::server_process;
 
 kite::keypair make_keys(const std::string& prefix) {
   auto keys = kite::generate_keypair();

@@ -1,5 +1,8 @@
-// bench/supervision: how fast a supervisor restarts a crashed child, and what supervision
-// costs a pipeline's throughput, against the same pipeline unsupervised, in one run.
+// bench/supervision: how fast a supervisor restarts a crashed child, what supervision costs a
+// pipeline's throughput against the same pipeline unsupervised, in one run, and how long an
+// edge takes to get answers from another worker when the one hosting its actor dies or hangs.
+#include <csignal>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -15,6 +18,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "failover.hpp"
 #include "kite/runtime/cli_args.hpp"
 #include "kite/runtime/error.hpp"
 #include "kite/runtime/node.hpp"
@@ -150,10 +154,11 @@ double quantile(std::vector<double> v, double q) {
 } // namespace
 
 int main(int argc, char** argv) {
-  auto args = kite::parse_cli(argc, argv, 1, {"reps", "restarts", "messages", "threads"});
+  auto args =
+      kite::parse_cli(argc, argv, 1, {"reps", "restarts", "messages", "threads", "worker-bin"});
   if (!args || !args->positional.empty()) {
     std::fprintf(stderr, "usage: supervision [--reps N] [--restarts N] [--messages N] "
-                         "[--threads N]\n");
+                         "[--threads N] [--worker-bin PATH]\n");
     return 2;
   }
   int reps = std::atoi(args->get("reps", "5").c_str());
@@ -208,5 +213,17 @@ int main(int argc, char** argv) {
   row("supervised, rest_for_one, wired to incarnations", direct, &direct_ratio);
   row("supervised, one_for_one, wired to stable handles", stable, &stable_ratio);
   fmt::print("  (target: ratio >= 0.95 of unsupervised)\n");
+
+  auto worker_bin = args->get("worker-bin", KITE_CLOUD_BIN);
+  fmt::print("failover: fault of the worker hosting the actor -> first answer from the other one\n"
+             "  2 worker processes, default heartbeats (200 ms, down after 4 misses), loopback, "
+             "one request always in flight, {} reps\n",
+             reps);
+  for (auto [name, sig] : {std::pair{"kill -9", SIGKILL}, std::pair{"SIGSTOP (hang)", SIGSTOP}}) {
+    auto times = kite::bench::failover_ms(worker_bin, sig, reps);
+    fmt::print("  {:<16} median {:7.1f} ms, range {:.1f}-{:.1f} ms  (target: < 1500 ms)  {}\n",
+               name, med(times), lo(times), hi(times),
+               hi(times) < 1500.0 ? "target met" : "TARGET MISSED");
+  }
   return 0;
 }

@@ -18,8 +18,7 @@ actor_host::~actor_host() {
 }
 
 server_handlers actor_host::handlers() {
-  return {[this](inbound_request& req) { handle(req); },
-          [this](uint64_t peer) { on_lapse(peer); }};
+  return {[this](inbound_request& req) { handle(req); }, [this](uint64_t peer) { on_lapse(peer); }};
 }
 
 void actor_host::handle(inbound_request& req) {
@@ -68,8 +67,7 @@ caf::expected<caf::actor> actor_host::target_of(const inbound_request& req) {
   return activate(id, req.peer, req.epoch);
 }
 
-caf::expected<caf::actor> actor_host::activate(const actor_id& id, uint64_t owner,
-                                               uint64_t epoch) {
+caf::expected<caf::actor> actor_host::activate(const actor_id& id, uint64_t owner, uint64_t epoch) {
   const auto* entry = types_.find_actor(id.first);
   if (entry == nullptr || entry->where == runs_on::edge)
     return make_error(errc::unknown_actor_type,
@@ -82,17 +80,17 @@ caf::expected<caf::actor> actor_host::activate(const actor_id& id, uint64_t owne
   // The next request for this key activates a fresh instance; answers the ended one owed come
   // back to the link as errors from CAF. Attached after the entry exists: for an actor that
   // already ended, CAF runs the functor at once.
-  actor->attach_functor([weak = std::weak_ptr<table>{active_}, id,
-                         addr = actor.address()](const caf::error& reason) {
-    if (reason && reason != caf::exit_reason::user_shutdown)
-      spdlog::warn("logical actor ({}, {}) ended: {}", id.first, id.second, describe(reason));
-    auto active = weak.lock();
-    if (!active) return;
-    std::lock_guard<std::mutex> guard{active->mutex};
-    if (auto i = active->actors.find(id);
-        i != active->actors.end() && i->second.actor.address() == addr)
-      active->actors.erase(i);
-  });
+  actor->attach_functor(
+      [weak = std::weak_ptr<table>{active_}, id, addr = actor.address()](const caf::error& reason) {
+        if (reason && reason != caf::exit_reason::user_shutdown)
+          spdlog::warn("logical actor ({}, {}) ended: {}", id.first, id.second, describe(reason));
+        auto active = weak.lock();
+        if (!active) return;
+        std::lock_guard<std::mutex> guard{active->mutex};
+        if (auto i = active->actors.find(id);
+            i != active->actors.end() && i->second.actor.address() == addr)
+          active->actors.erase(i);
+      });
   stats_.activations.fetch_add(1, std::memory_order_relaxed);
   spdlog::info("activated logical actor ({}, {}) at epoch {}", id.first, id.second, epoch);
   return actor;

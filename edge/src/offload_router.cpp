@@ -36,8 +36,8 @@ caf::behavior retry_timer(caf::event_based_actor* self, std::weak_ptr<offload_ro
 
 } // namespace
 
-offload_router::offload_router(caf::actor_system& sys,
-                               std::vector<std::shared_ptr<link>> uplinks, offload_config cfg)
+offload_router::offload_router(caf::actor_system& sys, std::vector<std::shared_ptr<link>> uplinks,
+                               offload_config cfg)
     : sys_(sys), uplinks_(std::move(uplinks)), cfg_(cfg), placements_([this] {
         std::vector<std::string> names;
         for (const auto& uplink : uplinks_)
@@ -61,9 +61,7 @@ std::shared_ptr<offload_router> offload_router::start(caf::actor_system& sys,
         [raw, host](uint64_t sequence, uint64_t epoch, caf::expected<caf::message> answer) {
           raw->on_response(host, sequence, epoch, std::move(answer));
         },
-        [raw, host](const std::vector<std::string>& actor_types) {
-          raw->on_up(host, actor_types);
-        },
+        [raw, host](const std::vector<std::string>& actor_types) { raw->on_up(host, actor_types); },
         [raw, host] { raw->on_down(host); },
     });
   return self;
@@ -172,8 +170,8 @@ void offload_router::dispatch(const std::vector<outgoing>& out,
 }
 
 void offload_router::transmit(const outgoing& out) {
-  auto err = uplinks_[out.host]->send_request(out.sequence, out.epoch, out.type, out.key,
-                                              out.payload);
+  auto err =
+      uplinks_[out.host]->send_request(out.sequence, out.epoch, out.type, out.key, out.payload);
   if (!err) {
     sent_.fetch_add(1, std::memory_order_relaxed);
     if (out.attempt > 1) retries_.fetch_add(1, std::memory_order_relaxed);

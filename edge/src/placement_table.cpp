@@ -48,8 +48,7 @@ std::optional<placement> placement_table::place(const std::string& type, const s
   if (!chosen) return std::nullopt;
   placement where{*chosen, next_epoch_++};
   if (i == placed_.end()) {
-    spdlog::info("placed ({}, {}) on {} at epoch {}", type, key, hosts_[*chosen].name,
-                 where.epoch);
+    spdlog::info("placed ({}, {}) on {} at epoch {}", type, key, hosts_[*chosen].name, where.epoch);
     placed_.emplace(id, where);
   } else {
     ++moves_;

@@ -40,7 +40,8 @@ void duplicate_window::forget(uint64_t peer, uint64_t sequence) {
 }
 
 void duplicate_window::erase(std::map<request_key, entry>::iterator i) {
-  if (i->second.kept) answer_bytes_ -= i->second.answer.header.size() + i->second.answer.payload.size();
+  if (i->second.kept)
+    answer_bytes_ -= i->second.answer.header.size() + i->second.answer.payload.size();
   entries_.erase(i);
 }
 

@@ -21,9 +21,9 @@
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
 
+#include "duplicate_window.hpp"
 #include "kite/runtime/companion.hpp"
 #include "kite/runtime/error.hpp"
-#include "duplicate_window.hpp"
 #include "outbox.hpp"
 #include "relay_table.hpp"
 
@@ -518,11 +518,11 @@ struct link::impl {
       stats.fenced.fetch_add(1, std::memory_order_relaxed);
       std::vector<char> header;
       wire::encode(fenced_header(hdr.sequence, hdr.epoch), header);
-      send_parts(&p.routing_id, header,
-                 error_payload(fmt::format("worker '{}': epoch {} of ({}, {}) is fenced off; "
-                                           "place it again",
-                                           settings.node_id, hdr.epoch, hdr.actor_type,
-                                           hdr.actor_key)));
+      send_parts(
+          &p.routing_id, header,
+          error_payload(fmt::format("worker '{}': epoch {} of ({}, {}) is fenced off; "
+                                    "place it again",
+                                    settings.node_id, hdr.epoch, hdr.actor_type, hdr.actor_key)));
       return;
     }
     int local = hdr.payload_type < p.type_map.size() ? p.type_map[hdr.payload_type] : -1;
@@ -559,8 +559,8 @@ struct link::impl {
       return;
     }
     p.max_epoch = std::max(p.max_epoch, hdr.epoch);
-    inbound_request req{p.id,          hdr.sequence, hdr.epoch, hdr.actor_type,
-                        hdr.actor_key, std::move(msg)};
+    inbound_request req{p.id,           hdr.sequence,  hdr.epoch,
+                        hdr.actor_type, hdr.actor_key, std::move(msg)};
     server.on_request(req);
   }
 
@@ -967,8 +967,9 @@ caf::error link::send_request(uint64_t sequence, uint64_t epoch, const std::stri
 namespace {
 
 detail::relayed_request answer_to(const inbound_request& req) {
-  return {req.peer, req.sequence, req.epoch, std::string{req.actor_type},
-          std::string{req.actor_key}, {}};
+  return {
+      req.peer, req.sequence, req.epoch, std::string{req.actor_type}, std::string{req.actor_key},
+      {}};
 }
 
 } // namespace

@@ -49,8 +49,8 @@ TEST_CASE("actor host: a logical actor that ended is activated afresh by the nex
   (*uplink)->start(host.handlers());
 
   auto request = [&](uint64_t sequence) {
-    inbound_request req{1, sequence, 1, "test.quitter", "k",
-                        caf::make_message(actors::blob{std::string("x")})};
+    inbound_request req{
+        1, sequence, 1, "test.quitter", "k", caf::make_message(actors::blob{std::string("x")})};
     host.handle(req);
   };
   request(1);
@@ -89,8 +89,8 @@ struct host_fixture {
   }
 
   void request(uint64_t peer, uint64_t sequence, uint64_t epoch, const std::string& key = "k") {
-    inbound_request req{peer, sequence, epoch, "kite.echo", key,
-                        caf::make_message(actors::blob{std::string("x")})};
+    inbound_request req{peer,        sequence, epoch,
+                        "kite.echo", key,      caf::make_message(actors::blob{std::string("x")})};
     host->handle(req);
   }
 

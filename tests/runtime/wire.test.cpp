@@ -102,8 +102,8 @@ TEST_CASE("wire: a hello round-trips and garbage or truncation is refused") {
   trailing.push_back(0);
   CHECK_FALSE(decode_hello(trailing.data(), trailing.size(), ignored));
   // A list claiming ~4 billion names in a few bytes is refused before anything is allocated.
-  std::vector<char> lying{protocol_version, 0};       // version, empty node id
-  lying.insert(lying.end(), 8 + 4, 0);               // incarnation, down_after_ms
+  std::vector<char> lying{protocol_version, 0};                        // version, empty node id
+  lying.insert(lying.end(), 8 + 4, 0);                                 // incarnation, down_after_ms
   lying.insert(lying.end(), {'\xff', '\xff', '\xff', '\xff', '\x0f'}); // list length
   CHECK_FALSE(decode_hello(lying.data(), lying.size(), ignored));
 }

@@ -95,8 +95,8 @@ struct hello {
 };
 
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, hello& x) {
-  return f(caf::meta::type_name("kite.hello"), x.version, x.node_id, x.incarnation,
-           x.down_after_ms, x.message_types, x.actor_types);
+  return f(caf::meta::type_name("kite.hello"), x.version, x.node_id, x.incarnation, x.down_after_ms,
+           x.message_types, x.actor_types);
 }
 
 /// Serializes a hello payload.
