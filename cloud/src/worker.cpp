@@ -42,6 +42,8 @@ int run_worker(const worker_config& cfg, const registry& types, const std::strin
   auto settings = make_link_settings(cfg.node, std::move(*keys), types.actor_names(runs_on::cloud));
   settings.endpoint = cfg.bind;
   settings.request_timeout = cfg.request_timeout;
+  settings.duplicate_window = cfg.duplicates.window;
+  settings.duplicate_requests = cfg.duplicates.max_requests;
   auto uplink = link::serve(sys, std::move(settings), types.messages());
   if (!uplink) {
     spdlog::error("{}", describe(uplink.error()));

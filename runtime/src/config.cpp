@@ -153,9 +153,13 @@ caf::expected<worker_config> load_worker_config(const std::string& path) {
   if (!root) return root.error();
   config_reader r{path};
   worker_config cfg;
-  read_node(r, *root, {"bind", "request_timeout"}, "worker", cfg.node);
+  read_node(r, *root, {"bind", "request_timeout", "duplicates"}, "worker", cfg.node);
   r.read(*root, "", "bind", cfg.bind);
   r.read(*root, "", "request_timeout", cfg.request_timeout);
+  auto duplicates = r.section(*root, "", "duplicates");
+  r.only_keys(duplicates, "duplicates", {"window", "max_requests"});
+  r.read(duplicates, "duplicates", "window", cfg.duplicates.window);
+  r.read(duplicates, "duplicates", "max_requests", cfg.duplicates.max_requests, 1, 100'000'000);
   if (cfg.bind.rfind("tcp://", 0) != 0 && cfg.bind.rfind("ipc://", 0) != 0)
     r.fail((*root)["bind"], "bind", "expected an endpoint such as tcp://0.0.0.0:5555");
   if (cfg.node.security.curve && cfg.node.security.allow.empty())

@@ -64,6 +64,25 @@ TEST_CASE("config: an unknown key is an error that suggests the nearest valid ke
                "'heartbeat_interval'?");
 }
 
+TEST_CASE("config: a worker's duplicate window loads, with defaults and bounds") {
+  kite::test::temp_dir dir;
+  auto plain = "kind: worker\nnode_id: w\nsecurity: {curve: false}\n";
+  auto defaults = kite::load_worker_config(dir.write("a.yaml", plain));
+  REQUIRE(defaults);
+  CHECK(defaults->duplicates.window == 10s);
+  CHECK(defaults->duplicates.max_requests == 100000);
+  auto set = kite::load_worker_config(
+      dir.write("b.yaml", std::string{plain} + "duplicates: {window: 30s, max_requests: 5000}\n"));
+  REQUIRE(set);
+  CHECK(set->duplicates.window == 30s);
+  CHECK(set->duplicates.max_requests == 5000);
+  auto zero = kite::load_worker_config(
+      dir.write("c.yaml", std::string{plain} + "duplicates: {max_requests: 0}\n"));
+  REQUIRE_FALSE(zero);
+  CHECK_THAT(problems_of(zero.error()), Catch::Contains("c.yaml:4:28: key "
+                                                        "'duplicates.max_requests'"));
+}
+
 TEST_CASE("config: every problem is reported at once, each with file, line and key") {
   kite::test::temp_dir dir;
   auto path = dir.write("worker.yaml", "kind: worker\n"

@@ -47,12 +47,19 @@ struct node_config {
   security_config security;
 };
 
+/// How long a worker recognises a resent request, so that it is handled once.
+struct duplicates_config {
+  std::chrono::milliseconds window{10000};
+  uint32_t max_requests = 100000;
+};
+
 /// `kite-cloud worker`: binds one ROUTER endpoint and hosts logical actors by type.
 struct worker_config {
   node_config node;
   std::string bind = "tcp://127.0.0.1:5555";
   /// How long a hosted actor may take to answer one request.
   std::chrono::milliseconds request_timeout{5000};
+  duplicates_config duplicates;
 };
 
 /// One worker an edge connects to.
