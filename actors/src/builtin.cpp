@@ -10,10 +10,9 @@ void register_builtin(registry& reg) {
   reg.add_message<sensor_sample>("kite.sensor_sample")
       .add_message<feature>("kite.feature")
       .add_message<summary>("kite.summary")
-      .add_message<blob>("kite.blob");
-  reg.add_actor(
-      "kite.summarize", runs_on::both,
-      [](caf::actor_system& sys, const std::string& key) { return sys.spawn(summarize, key); });
+      .add_message<blob>("kite.blob")
+      .add_message<summarize_state>("kite.summarize_state");
+  reg.add_stateful_actor<summarize_state>("kite.summarize", runs_on::both, summarize);
   reg.add_actor("kite.echo", runs_on::both,
                 [](caf::actor_system& sys, const std::string&) { return sys.spawn(echo); });
 }

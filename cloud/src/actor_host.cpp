@@ -1,5 +1,6 @@
 #include "kite/cloud/actor_host.hpp"
 
+#include <utility>
 #include <vector>
 
 #include <caf/send.hpp>
@@ -10,15 +11,17 @@
 
 namespace kite::cloud {
 
-actor_host::actor_host(caf::actor_system& sys, const registry& types, link& uplink)
-    : sys_(sys), types_(types), uplink_(uplink) {}
+actor_host::actor_host(caf::actor_system& sys, const registry& types, link& uplink,
+                       snapshots_config snapshots)
+    : sys_(sys), types_(types), uplink_(uplink), snapshot_policy_(snapshots) {}
 
 actor_host::~actor_host() {
   shutdown();
 }
 
 server_handlers actor_host::handlers() {
-  return {[this](inbound_request& req) { handle(req); }, [this](uint64_t peer) { on_lapse(peer); }};
+  return {[this](inbound_request& req) { handle(req); }, [this](uint64_t peer) { on_lapse(peer); },
+          [this](inbound_request& req) { on_restore(req); }, [this] { on_tick(); }};
 }
 
 void actor_host::handle(inbound_request& req) {
@@ -34,10 +37,59 @@ void actor_host::handle(inbound_request& req) {
     uplink_.respond_error(req, describe(target.error()));
     return;
   }
-  uplink_.relay(*target, req);
+  uplink_.relay(target->actor, req);
+  // Queued behind the request, so the snapshot includes what it changed.
+  if (target->snapshot_due)
+    request_snapshot(target->actor, req.peer, req.epoch,
+                     {std::string{req.actor_type}, std::string{req.actor_key}});
 }
 
-caf::expected<caf::actor> actor_host::target_of(const inbound_request& req) {
+bool actor_host::changed(activation& a) const {
+  if (!a.snapshots) return false;
+  ++a.changes;
+  if (snapshot_policy_.every_messages == 0 || a.changes < snapshot_policy_.every_messages)
+    return false;
+  a.changes = 0;
+  a.snapshot_at = clock_type::now();
+  return true;
+}
+
+void actor_host::on_tick() {
+  if (snapshot_policy_.interval.count() == 0) return;
+  struct due {
+    caf::actor actor;
+    uint64_t owner;
+    uint64_t epoch;
+    actor_id id;
+  };
+  std::vector<due> snapshots;
+  auto now = clock_type::now();
+  {
+    std::lock_guard<std::mutex> guard{active_->mutex};
+    for (auto& [id, a] : active_->actors) {
+      if (a.changes == 0 || now - a.snapshot_at < snapshot_policy_.interval) continue;
+      a.changes = 0;
+      a.snapshot_at = now;
+      snapshots.push_back({a.actor, a.owner, a.epoch, id});
+    }
+  }
+  for (auto& s : snapshots)
+    request_snapshot(s.actor, s.owner, s.epoch, s.id);
+}
+
+void actor_host::request_snapshot(const caf::actor& actor, uint64_t owner, uint64_t epoch,
+                                  const actor_id& id) {
+  stats_.snapshots.fetch_add(1, std::memory_order_relaxed);
+  uplink_.request_snapshot(actor, owner, epoch, id.first, id.second);
+}
+
+void actor_host::on_restore(inbound_request& req) {
+  actor_id id{std::string{req.actor_type}, std::string{req.actor_key}};
+  std::lock_guard<std::mutex> guard{active_->mutex};
+  active_->restores[id] = {req.peer, req.epoch, std::move(req.payload)};
+}
+
+caf::expected<actor_host::target> actor_host::target_of(const inbound_request& req) {
   actor_id id{std::string{req.actor_type}, std::string{req.actor_key}};
   caf::actor replaced;
   {
@@ -49,7 +101,7 @@ caf::expected<caf::actor> actor_host::target_of(const inbound_request& req) {
       if (current.owner != req.peer || current.epoch == req.epoch) {
         current.owner = req.peer;
         current.epoch = req.epoch;
-        return current.actor;
+        return target{current.actor, changed(current)};
       }
       if (req.epoch < current.epoch)
         return make_error(errc::fenced,
@@ -64,7 +116,12 @@ caf::expected<caf::actor> actor_host::target_of(const inbound_request& req) {
     stats_.moved.fetch_add(1, std::memory_order_relaxed);
     caf::anon_send_exit(replaced, caf::exit_reason::user_shutdown);
   }
-  return activate(id, req.peer, req.epoch);
+  auto actor = activate(id, req.peer, req.epoch);
+  if (!actor) return actor.error();
+  std::lock_guard<std::mutex> guard{active_->mutex};
+  auto i = active_->actors.find(id);
+  bool due = i != active_->actors.end() && i->second.actor == *actor && changed(i->second);
+  return target{std::move(*actor), due};
 }
 
 caf::expected<caf::actor> actor_host::activate(const actor_id& id, uint64_t owner, uint64_t epoch) {
@@ -72,10 +129,21 @@ caf::expected<caf::actor> actor_host::activate(const actor_id& id, uint64_t owne
   if (entry == nullptr || entry->where == runs_on::edge)
     return make_error(errc::unknown_actor_type,
                       fmt::format("this worker does not host actor type '{}'", id.first));
-  auto actor = entry->spawn(sys_, id.second);
+  caf::message snapshot;
   {
     std::lock_guard<std::mutex> guard{active_->mutex};
-    active_->actors.insert_or_assign(id, activation{actor, owner, epoch});
+    if (auto i = active_->restores.find(id); i != active_->restores.end()) {
+      // Only the snapshot sent for this very placement applies; older ones are stale.
+      if (i->second.peer == owner && i->second.epoch == epoch)
+        snapshot = std::move(i->second.state);
+      if (i->second.peer != owner || i->second.epoch <= epoch) active_->restores.erase(i);
+    }
+  }
+  auto actor = entry->spawn(sys_, id.second, snapshot);
+  {
+    std::lock_guard<std::mutex> guard{active_->mutex};
+    active_->actors.insert_or_assign(
+        id, activation{actor, owner, epoch, entry->snapshots, 0, clock_type::now()});
   }
   // The next request for this key activates a fresh instance; answers the ended one owed come
   // back to the link as errors from CAF. Attached after the entry exists: for an actor that
@@ -92,7 +160,9 @@ caf::expected<caf::actor> actor_host::activate(const actor_id& id, uint64_t owne
           active->actors.erase(i);
       });
   stats_.activations.fetch_add(1, std::memory_order_relaxed);
-  spdlog::info("activated logical actor ({}, {}) at epoch {}", id.first, id.second, epoch);
+  if (!snapshot.empty()) stats_.restored.fetch_add(1, std::memory_order_relaxed);
+  spdlog::info("activated logical actor ({}, {}) at epoch {}{}", id.first, id.second, epoch,
+               snapshot.empty() ? "" : " from its last snapshot");
   return actor;
 }
 

@@ -49,7 +49,7 @@ int run_worker(const worker_config& cfg, const registry& types, const std::strin
     spdlog::error("{}", describe(uplink.error()));
     return 1;
   }
-  actor_host host{sys, types, **uplink};
+  actor_host host{sys, types, **uplink, cfg.snapshots};
   (*uplink)->start(host.handlers());
   // However this function leaves, the link thread stops before `host` is gone.
   auto stop_link = caf::detail::make_scope_guard([&] { (*uplink)->stop(); });

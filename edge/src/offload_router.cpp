@@ -63,6 +63,9 @@ std::shared_ptr<offload_router> offload_router::start(caf::actor_system& sys,
         },
         [raw, host](const std::vector<std::string>& actor_types) { raw->on_up(host, actor_types); },
         [raw, host] { raw->on_down(host); },
+        [raw, host](std::string type, std::string key, uint64_t epoch, caf::message state) {
+          raw->on_snapshot(host, std::move(type), std::move(key), epoch, std::move(state));
+        },
     });
   return self;
 }
@@ -145,6 +148,13 @@ offload_router::schedule(pending_map::iterator i, std::vector<outgoing>& out,
   }
   req.host = where->host;
   req.epoch = where->epoch;
+  if (where->fresh) {
+    // Sent under the lock, so it reaches the worker before any request at this epoch.
+    if (auto s = snapshots_.find({req.type, req.key}); s != snapshots_.end()) {
+      if (!uplinks_[req.host]->send_snapshot(req.type, req.key, req.epoch, s->second))
+        ++snapshots_sent_;
+    }
+  }
   out.push_back({i->first, req.host, req.epoch, req.type, req.key, req.payload, ++req.attempts});
   return std::next(i);
 }
@@ -186,15 +196,16 @@ void offload_router::on_response(size_t host, uint64_t sequence, uint64_t epoch,
   pending_offload req;
   std::vector<outgoing> out;
   std::vector<pending_offload> unhosted;
+  bool refused = !result && matches(result.error(), errc::fenced);
   {
     std::lock_guard<std::mutex> guard{mutex_};
     auto i = pending_.find(sequence);
     if (i == pending_.end()) return; // a duplicate answer to a retried request
-    if (i->second.host != host) {
-      ++stale_; // from a worker the request moved away from: the new host answers
+    if (i->second.host != host || i->second.epoch != epoch) {
+      ++stale_; // for a placement the request has left behind: its current one answers
       return;
     }
-    if (!result && matches(result.error(), errc::fenced)) {
+    if (refused) {
       // The worker knows the actor under a newer epoch: place it again and resend.
       ++fenced_;
       placements_.refused(i->second.type, i->second.key, host, epoch);
@@ -205,8 +216,8 @@ void offload_router::on_response(size_t host, uint64_t sequence, uint64_t epoch,
       ++answered_by_[host];
     }
   }
-  if (!out.empty() || !unhosted.empty()) {
-    dispatch(out, unhosted);
+  if (refused) {
+    dispatch(out, unhosted); // resent, or waiting for a worker
     return;
   }
   if (result) {
@@ -276,6 +287,16 @@ void offload_router::retry_due() {
   dispatch(out, unhosted);
 }
 
+void offload_router::on_snapshot(size_t host, std::string type, std::string key, uint64_t epoch,
+                                 caf::message state) {
+  std::lock_guard<std::mutex> guard{mutex_};
+  auto where = placements_.current(type, key);
+  // Only the actor's current instance speaks for it.
+  if (!where || where->host != host || where->epoch != epoch) return;
+  snapshots_[{std::move(type), std::move(key)}] = std::move(state);
+  ++snapshots_kept_;
+}
+
 router_stats offload_router::stats() const {
   router_stats out;
   out.sent = sent_.load();
@@ -288,6 +309,8 @@ router_stats offload_router::stats() const {
   out.moved = moved_;
   out.stale = stale_;
   out.fenced = fenced_;
+  out.snapshots_kept = snapshots_kept_;
+  out.snapshots_sent = snapshots_sent_;
   out.answered_by = answered_by_;
   return out;
 }

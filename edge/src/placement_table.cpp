@@ -43,20 +43,32 @@ void placement_table::host_down(size_t host) {
 std::optional<placement> placement_table::place(const std::string& type, const std::string& key) {
   auto id = std::make_pair(type, key);
   auto i = placed_.find(id);
-  if (i != placed_.end() && hosts_[i->second.host].up) return i->second;
+  if (i != placed_.end() && hosts_[i->second.host].up) {
+    auto out = i->second;
+    i->second.fresh = false;
+    return out;
+  }
   auto chosen = choose(type, key);
   if (!chosen) return std::nullopt;
-  placement where{*chosen, next_epoch_++};
+  placement where{*chosen, next_epoch_++, true};
   if (i == placed_.end()) {
     spdlog::info("placed ({}, {}) on {} at epoch {}", type, key, hosts_[*chosen].name, where.epoch);
-    placed_.emplace(id, where);
+    i = placed_.emplace(id, where).first;
   } else {
     ++moves_;
     spdlog::warn("moved ({}, {}) from {} (down) to {} at epoch {}", type, key,
                  hosts_[i->second.host].name, hosts_[*chosen].name, where.epoch);
     i->second = where;
   }
+  i->second.fresh = false;
   return where;
+}
+
+std::optional<placement> placement_table::current(const std::string& type,
+                                                  const std::string& key) const {
+  auto i = placed_.find({type, key});
+  if (i == placed_.end()) return std::nullopt;
+  return i->second;
 }
 
 void placement_table::refused(const std::string& type, const std::string& key, size_t host,
@@ -64,6 +76,7 @@ void placement_table::refused(const std::string& type, const std::string& key, s
   auto i = placed_.find({type, key});
   if (i == placed_.end() || i->second.host != host || i->second.epoch != epoch) return;
   i->second.epoch = next_epoch_++;
+  i->second.fresh = true;
   spdlog::info("({}, {}) was fenced on {} at epoch {}; placed again at epoch {}", type, key,
                hosts_[host].name, epoch, i->second.epoch);
 }

@@ -89,7 +89,8 @@ void read_node(config_reader& r, const YAML::Node& root, std::vector<std::string
               {"heartbeat_interval", "heartbeat_misses", "reconnect_min", "reconnect_max",
                "max_frame_bytes"});
   r.read(link, "link", "heartbeat_interval", out.link.heartbeat_interval);
-  r.read(link, "link", "heartbeat_misses", out.link.heartbeat_misses, 2, 1000);
+  // Fewer than 3 misses turns ordinary jitter into a worker declared down.
+  r.read(link, "link", "heartbeat_misses", out.link.heartbeat_misses, 3, 1000);
   r.read(link, "link", "reconnect_min", out.link.reconnect_min);
   r.read(link, "link", "reconnect_max", out.link.reconnect_max);
   r.read(link, "link", "max_frame_bytes", out.link.max_frame_bytes, 1024, 256u * 1024 * 1024);
@@ -153,13 +154,22 @@ caf::expected<worker_config> load_worker_config(const std::string& path) {
   if (!root) return root.error();
   config_reader r{path};
   worker_config cfg;
-  read_node(r, *root, {"bind", "request_timeout", "duplicates"}, "worker", cfg.node);
+  read_node(r, *root, {"bind", "request_timeout", "duplicates", "snapshots"}, "worker", cfg.node);
   r.read(*root, "", "bind", cfg.bind);
   r.read(*root, "", "request_timeout", cfg.request_timeout);
   auto duplicates = r.section(*root, "", "duplicates");
   r.only_keys(duplicates, "duplicates", {"window", "max_requests"});
   r.read(duplicates, "duplicates", "window", cfg.duplicates.window);
   r.read(duplicates, "duplicates", "max_requests", cfg.duplicates.max_requests, 1, 100'000'000);
+  auto snapshots = r.section(*root, "", "snapshots");
+  r.only_keys(snapshots, "snapshots", {"every_messages", "interval"});
+  r.read(snapshots, "snapshots", "every_messages", cfg.snapshots.every_messages, 0, 100'000'000);
+  r.read(snapshots, "snapshots", "interval", cfg.snapshots.interval);
+  if (cfg.duplicates.window < cfg.request_timeout)
+    r.fail(duplicates.IsDefined() ? duplicates["window"] : *root, "duplicates.window",
+           fmt::format("must be at least request_timeout ({} ms): a request still running must "
+                       "be recognised when it is resent",
+                       cfg.request_timeout.count()));
   if (cfg.bind.rfind("tcp://", 0) != 0 && cfg.bind.rfind("ipc://", 0) != 0)
     r.fail((*root)["bind"], "bind", "expected an endpoint such as tcp://0.0.0.0:5555");
   if (cfg.node.security.curve && cfg.node.security.allow.empty())

@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
-#include <map>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -36,18 +36,21 @@ public:
   /// Keeps requests for `span`, at most `max_requests` of them and `max_answer_bytes` of answers.
   duplicate_window(std::chrono::milliseconds span, size_t max_requests, size_t max_answer_bytes);
 
-  /// Records request `sequence` of `peer` arriving at `now` and says what to do with it.
-  delivery admit(uint64_t peer, uint64_t sequence, clock_type::time_point now);
+  /// Records request `sequence` of `peer`, placed at `epoch`, arriving at `now`, and says what
+  /// to do with it. A copy placed at a newer epoch than the one seen is fresh: the actor moved,
+  /// and the old copy's answer no longer counts.
+  delivery admit(uint64_t peer, uint64_t sequence, uint64_t epoch, clock_type::time_point now);
 
   /// The answer kept for an answered request; null when it was not kept (over the byte budget).
   const kept_answer* answer(uint64_t peer, uint64_t sequence) const;
 
-  /// Records the answer to an admitted request; requests no longer in the window are ignored.
-  void answered(uint64_t peer, uint64_t sequence, const std::vector<char>& header,
-                const std::vector<char>& payload);
+  /// Records the answer to the copy admitted at `epoch`, keeping its frame when the byte budget
+  /// allows; answers to requests no longer in the window, or to older copies, are ignored.
+  void answered(uint64_t peer, uint64_t sequence, uint64_t epoch, std::vector<char>&& header,
+                std::vector<char>&& payload);
 
-  /// Forgets a request, so its next copy is handled: its answer was never sent.
-  void forget(uint64_t peer, uint64_t sequence);
+  /// Forgets the copy admitted at `epoch`, so the next copy is handled: it was never answered.
+  void forget(uint64_t peer, uint64_t sequence, uint64_t epoch);
 
   /// How many requests the window holds.
   size_t size() const { return entries_.size(); }
@@ -57,8 +60,14 @@ public:
 
 private:
   using request_key = std::pair<uint64_t, uint64_t>;
+  struct key_hash {
+    size_t operator()(const request_key& key) const {
+      return std::hash<uint64_t>{}(key.first * 0x9e3779b97f4a7c15ull ^ key.second);
+    }
+  };
   struct entry {
     clock_type::time_point seen;
+    uint64_t epoch = 0;
     bool answered = false;
     /// Set when the answer was kept.
     bool kept = false;
@@ -67,13 +76,15 @@ private:
 
   /// Drops entries older than the span, and the oldest beyond max_requests.
   void trim(clock_type::time_point now);
-  void erase(std::map<request_key, entry>::iterator i);
+  using entry_map = std::unordered_map<request_key, entry, key_hash>;
+
+  void erase(entry_map::iterator i);
 
   std::chrono::milliseconds span_;
   size_t max_requests_;
   size_t max_answer_bytes_;
   size_t answer_bytes_ = 0;
-  std::map<request_key, entry> entries_;
+  entry_map entries_;
   /// Arrival order, for trimming; may name entries forgotten or re-admitted since.
   std::deque<std::pair<clock_type::time_point, request_key>> arrivals_;
 };

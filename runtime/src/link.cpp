@@ -24,6 +24,7 @@
 #include "duplicate_window.hpp"
 #include "kite/runtime/companion.hpp"
 #include "kite/runtime/error.hpp"
+#include "kite/runtime/protocol.hpp"
 #include "outbox.hpp"
 #include "relay_table.hpp"
 
@@ -120,6 +121,8 @@ struct link::impl {
   zmq::socket_t zap;
   zmq::socket_t monitor;
   detail::outbox out;
+  /// What the link thread took from `out` last; kept to reuse its capacity.
+  std::vector<detail::outgoing_frame> frames;
   std::thread thread;
   std::atomic<bool> running{false};
   std::mutex lifecycle;
@@ -270,12 +273,12 @@ struct link::impl {
   }
 
   void flush_outbox() {
-    std::vector<detail::outgoing_frame> frames;
+    frames.clear();
     out.drain(frames);
-    auto now = clock_type::now();
     for (auto& frame : frames) {
       if (is_server) {
-        send_answer(frame, now);
+        // Read per frame: a pause may fall between two of them.
+        send_answer(frame, clock_type::now());
       } else if (!up.load(std::memory_order_relaxed)) {
         stats.requests_deferred.fetch_add(1, std::memory_order_relaxed);
       } else {
@@ -285,7 +288,7 @@ struct link::impl {
   }
 
   /// Sends an answer a hosted actor gave, unless its epoch was fenced off meanwhile.
-  void send_answer(const detail::outgoing_frame& frame, clock_type::time_point now) {
+  void send_answer(detail::outgoing_frame& frame, clock_type::time_point now) {
     auto i = peers.find(frame.peer);
     if (i == peers.end()) {
       send_failed(); // the peer was forgotten before its answer was ready
@@ -297,27 +300,37 @@ struct link::impl {
     if (frame.epoch < p.fenced_below) {
       // The request was placed elsewhere meanwhile; a copy that comes again is handled anew.
       stats.fenced.fetch_add(1, std::memory_order_relaxed);
-      window.forget(p.id, frame.sequence);
+      window.forget(p.id, frame.sequence, frame.epoch);
       return;
     }
-    if (frame.refusal) {
+    send_parts(&p.routing_id, frame.header, frame.payload);
+    switch (frame.role) {
+    case detail::frame_role::answer:
+      window.answered(p.id, frame.sequence, frame.epoch, std::move(frame.header),
+                      std::move(frame.payload));
+      return;
+    case detail::frame_role::refusal:
       // Not handled: the copy the client sends again with a new epoch must be.
       stats.fenced.fetch_add(1, std::memory_order_relaxed);
-      window.forget(p.id, frame.sequence);
-    } else {
-      window.answered(p.id, frame.sequence, frame.header, frame.payload);
+      window.forget(p.id, frame.sequence, frame.epoch);
+      return;
+    case detail::frame_role::snapshot:
+      return;
     }
-    send_parts(&p.routing_id, frame.header, frame.payload);
   }
 
   /// The peer has surely declared this node down: everything it placed here has moved.
+  /// Its connection is detached too: what it sent before its next hello (requests that queued
+  /// up while this node hung, placed at epochs this node never saw) is refused with no_hello.
   void lapse(peer& p) {
     if (p.lapsed) return;
     p.lapsed = true;
     p.fenced_below = p.max_epoch + 1;
+    peer_by_routing_id.erase(p.routing_id);
+    p.routing_id.clear();
     stats.lapses.fetch_add(1, std::memory_order_relaxed);
-    spdlog::warn("link {}: peer '{}' silent for over {} ms: it has moved what it placed here; "
-                 "its requests before epoch {} are fenced off",
+    spdlog::warn("link {}: peer '{}' silent for over {} ms: it may have moved what it placed "
+                 "here; its requests before epoch {} are fenced off until it says hello again",
                  settings.node_id, p.node_id,
                  std::chrono::duration_cast<std::chrono::milliseconds>(p.lease).count(),
                  p.fenced_below);
@@ -329,13 +342,13 @@ struct link::impl {
     return settings.timing.heartbeat_interval * settings.timing.heartbeat_misses;
   }
 
-  /// A peer's lease: a heartbeat short of the shorter of both sides' down windows, since its
-  /// last frame may have left up to one interval before this side's last one.
+  /// A peer's lease: its down window less one of this side's heartbeat intervals. The peer
+  /// declares this node down after hearing nothing for its window; this side sends at least
+  /// every interval, so by then it has heard nothing from the peer for at least the lease.
   clock_type::duration lease_for(uint32_t peer_down_after_ms) const {
     auto interval = settings.timing.heartbeat_interval;
-    auto window = down_window();
-    if (peer_down_after_ms > 0)
-      window = std::min(window, std::chrono::milliseconds{peer_down_after_ms});
+    auto window =
+        peer_down_after_ms > 0 ? std::chrono::milliseconds{peer_down_after_ms} : down_window();
     return std::max<clock_type::duration>(interval, window - interval);
   }
 
@@ -418,7 +431,11 @@ struct link::impl {
       return;
     }
     auto& p = peers.at(i->second);
-    heard_from(p);
+    if (!heard_from(p)) {
+      count(wire::frame_error::no_hello);
+      send_reject(&routing_id, hdr.sequence, wire::frame_error::no_hello, "hello required");
+      return;
+    }
     switch (hdr.type) {
     case wire::kind::heartbeat:
       send_control(&routing_id, wire::kind::heartbeat_ack, hdr.sequence, hdr.correlation);
@@ -429,10 +446,13 @@ struct link::impl {
     case wire::kind::request:
       on_request(p, hdr, payload);
       return;
+    case wire::kind::snapshot:
+      on_restore(p, hdr, payload);
+      return;
     default:
       count(wire::frame_error::bad_kind);
       send_reject(&routing_id, hdr.sequence, wire::frame_error::bad_kind,
-                  "a worker accepts hello, heartbeat and request frames only");
+                  "a worker accepts hello, heartbeat, request and snapshot frames only");
       return;
     }
   }
@@ -468,6 +488,7 @@ struct link::impl {
       p.routing_id = routing_id;
     }
     p.lease = lease_for(h.down_after_ms);
+    p.lapsed = false;
     p.type_map = map_types(h.message_types, types);
     p.message_types = std::move(h.message_types);
     spdlog::info("link {}: peer '{}' {}{}", settings.node_id, p.node_id,
@@ -476,12 +497,14 @@ struct link::impl {
     send_control(&routing_id, wire::kind::hello_ack, sequence, 0, hello_payload);
   }
 
-  /// Notes a frame from `p`; a gap past its lease means it declared this node down meanwhile.
-  void heard_from(peer& p) {
+  /// Notes a frame from `p`; false when a gap past its lease lapsed it (it may have declared
+  /// this node down meanwhile), so the frame needs a new hello first.
+  bool heard_from(peer& p) {
     auto now = clock_type::now();
-    if (now - p.last_seen > p.lease) lapse(p);
+    bool gap = now - p.last_seen > p.lease;
+    if (gap) lapse(p);
     p.last_seen = now;
-    p.lapsed = false;
+    return !gap;
   }
 
   /// The ZAP handler's user id for the connection a frame came on: the key's fingerprint.
@@ -525,23 +548,12 @@ struct link::impl {
                                     settings.node_id, hdr.epoch, hdr.actor_type, hdr.actor_key)));
       return;
     }
-    int local = hdr.payload_type < p.type_map.size() ? p.type_map[hdr.payload_type] : -1;
-    if (local < 0) {
-      count(wire::frame_error::unknown_type);
-      send_error(p.routing_id, hdr.sequence,
-                 fmt::format("worker '{}' does not know message type '{}'", settings.node_id,
-                             remote_type_name(p.message_types, hdr.payload_type)));
-      return;
-    }
     caf::message msg;
-    if (!types.decode(static_cast<uint16_t>(local), payload.data<char>(), payload.size(), msg)) {
-      count(wire::frame_error::bad_payload);
-      send_error(p.routing_id, hdr.sequence,
-                 fmt::format("malformed payload of type '{}'",
-                             remote_type_name(p.message_types, hdr.payload_type)));
+    if (auto problem = decode_payload(p, hdr, payload, msg); !problem.empty()) {
+      send_error(p.routing_id, hdr.sequence, problem);
       return;
     }
-    switch (window.admit(p.id, hdr.sequence, clock_type::now())) {
+    switch (window.admit(p.id, hdr.sequence, hdr.epoch, clock_type::now())) {
     case detail::delivery::fresh:
       break;
     case detail::delivery::in_flight:
@@ -562,6 +574,31 @@ struct link::impl {
     inbound_request req{p.id,           hdr.sequence,  hdr.epoch,
                         hdr.actor_type, hdr.actor_key, std::move(msg)};
     server.on_request(req);
+  }
+
+  /// Decodes a peer's payload; on failure counts it and returns what was wrong.
+  std::string decode_payload(const peer& p, const wire::header& hdr, const zmq::message_t& payload,
+                             caf::message& out) {
+    int local = hdr.payload_type < p.type_map.size() ? p.type_map[hdr.payload_type] : -1;
+    if (local < 0) {
+      count(wire::frame_error::unknown_type);
+      return fmt::format("worker '{}' does not know message type '{}'", settings.node_id,
+                         remote_type_name(p.message_types, hdr.payload_type));
+    }
+    if (!types.decode(static_cast<uint16_t>(local), payload.data<char>(), payload.size(), out)) {
+      count(wire::frame_error::bad_payload);
+      return fmt::format("malformed payload of type '{}'",
+                         remote_type_name(p.message_types, hdr.payload_type));
+    }
+    return {};
+  }
+
+  /// A snapshot the client keeps for an actor it placed here again; fenced epochs are moot.
+  void on_restore(peer& p, const wire::header& hdr, const zmq::message_t& payload) {
+    caf::message state;
+    if (hdr.epoch < p.fenced_below || !decode_payload(p, hdr, payload, state).empty()) return;
+    inbound_request req{p.id, 0, hdr.epoch, hdr.actor_type, hdr.actor_key, std::move(state)};
+    if (server.on_restore) server.on_restore(req);
   }
 
   void on_client_frame(const zmq::message_t& head, const zmq::message_t& payload) {
@@ -590,10 +627,25 @@ struct link::impl {
     case wire::kind::reject:
       on_reject(hdr, payload);
       return;
+    case wire::kind::snapshot:
+      on_snapshot(hdr, payload);
+      return;
     default:
       count(wire::frame_error::bad_kind);
       return;
     }
+  }
+
+  void on_snapshot(const wire::header& hdr, const zmq::message_t& payload) {
+    int local = hdr.payload_type < server_type_map.size() ? server_type_map[hdr.payload_type] : -1;
+    caf::message state;
+    if (local < 0 ||
+        !types.decode(static_cast<uint16_t>(local), payload.data<char>(), payload.size(), state)) {
+      count(local < 0 ? wire::frame_error::unknown_type : wire::frame_error::bad_payload);
+      return;
+    }
+    if (client.on_snapshot)
+      client.on_snapshot(hdr.actor_type, hdr.actor_key, hdr.epoch, std::move(state));
   }
 
   void on_hello_ack(const zmq::message_t& payload) {
@@ -731,6 +783,7 @@ struct link::impl {
     auto window = down_window();
     if (is_server) {
       expire_relays(now);
+      if (server.on_tick) server.on_tick();
       auto forget_after = std::max<clock_type::duration>(forget_silent_peer_after, window * 10);
       for (auto i = peers.begin(); i != peers.end();) {
         auto& p = i->second;
@@ -738,7 +791,7 @@ struct link::impl {
         if (silent > forget_after) {
           spdlog::info("link {}: forgetting peer '{}', silent for {} s", settings.node_id,
                        p.node_id, std::chrono::duration_cast<std::chrono::seconds>(silent).count());
-          peer_by_routing_id.erase(p.routing_id);
+          lapse(p);
           peer_by_identity.erase({p.key_fingerprint, p.node_id, p.incarnation});
           i = peers.erase(i);
           continue;
@@ -765,6 +818,14 @@ struct link::impl {
       auto req = relays.take(answer->mid.integer_value() & caf::message_id::request_id_mask);
       if (!req) return; // answered with a timeout error already
       auto& content = answer->content();
+      if (req->snapshot) {
+        if (content.size() == 1 && content.match_element<caf::error>(0))
+          spdlog::debug("link {}: no snapshot of ({}, {}): {}", settings.node_id, req->actor_type,
+                        req->actor_key, describe(content.get_as<caf::error>(0)));
+        else
+          push_snapshot(*req, answer->move_content_to_message());
+        return;
+      }
       if (content.size() == 1 && content.match_element<caf::error>(0))
         push_error(*req, fmt::format("({}, {}) failed: {}", req->actor_type, req->actor_key,
                                      describe(content.get_as<caf::error>(0))));
@@ -799,6 +860,23 @@ struct link::impl {
     hdr.payload_type = *index;
     hdr.sequence = req.sequence;
     hdr.epoch = req.epoch;
+    push(req, hdr, std::move(bytes));
+  }
+
+  void push_snapshot(const detail::relayed_request& req, const caf::message& state) {
+    std::vector<char> bytes;
+    auto index = types.encode(state, bytes);
+    if (!index) {
+      spdlog::warn("link {}: cannot send the snapshot of ({}, {}): {}", settings.node_id,
+                   req.actor_type, req.actor_key, describe(index.error()));
+      return;
+    }
+    wire::header hdr;
+    hdr.type = wire::kind::snapshot;
+    hdr.payload_type = *index;
+    hdr.epoch = req.epoch;
+    hdr.actor_type = req.actor_type;
+    hdr.actor_key = req.actor_key;
     push(req, hdr, std::move(bytes));
   }
 
@@ -877,7 +955,9 @@ struct link::impl {
     frame.peer = req.peer;
     frame.sequence = req.sequence;
     frame.epoch = req.epoch;
-    frame.refusal = (hdr.flags & wire::flag_fenced) != 0;
+    frame.role = hdr.type == wire::kind::snapshot       ? detail::frame_role::snapshot
+                 : (hdr.flags & wire::flag_fenced) != 0 ? detail::frame_role::refusal
+                                                        : detail::frame_role::answer;
     wire::encode(hdr, frame.header);
     frame.payload = std::move(payload);
     out.push(std::move(frame));
@@ -938,6 +1018,17 @@ void link::stop() {
 
 caf::error link::send_request(uint64_t sequence, uint64_t epoch, const std::string& actor_type,
                               const std::string& actor_key, const caf::message& payload) {
+  return send_to_server(wire::kind::request, sequence, epoch, actor_type, actor_key, payload);
+}
+
+caf::error link::send_snapshot(const std::string& actor_type, const std::string& actor_key,
+                               uint64_t epoch, const caf::message& state) {
+  return send_to_server(wire::kind::snapshot, 0, epoch, actor_type, actor_key, state);
+}
+
+caf::error link::send_to_server(wire::kind kind, uint64_t sequence, uint64_t epoch,
+                                const std::string& actor_type, const std::string& actor_key,
+                                const caf::message& payload) {
   if (actor_type.size() > wire::max_actor_type_size || actor_key.size() > wire::max_actor_key_size)
     return make_error(errc::wire,
                       fmt::format("actor type '{}' or key '{}' is longer than the wire allows "
@@ -952,7 +1043,7 @@ caf::error link::send_request(uint64_t sequence, uint64_t epoch, const std::stri
                       fmt::format("payload of {} bytes exceeds link.max_frame_bytes {}",
                                   bytes.size(), impl_->settings.timing.max_frame_bytes));
   wire::header hdr;
-  hdr.type = wire::kind::request;
+  hdr.type = kind;
   hdr.payload_type = *index;
   hdr.sequence = sequence;
   hdr.epoch = epoch;
@@ -980,6 +1071,12 @@ void link::relay(const caf::actor& dest, inbound_request& req) {
 
 void link::respond_error(const inbound_request& req, const std::string& text) {
   impl_->push_error(answer_to(req), text);
+}
+
+void link::request_snapshot(const caf::actor& dest, uint64_t peer, uint64_t epoch, std::string type,
+                            std::string key) {
+  detail::relayed_request req{peer, 0, epoch, std::move(type), std::move(key), {}, true};
+  impl_->relay(dest, std::move(req), caf::make_message(snapshot_atom::value));
 }
 
 void link::respond_fenced(const inbound_request& req, const std::string& text) {

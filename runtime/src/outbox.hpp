@@ -7,14 +7,23 @@
 
 namespace kite::detail {
 
-/// One frame waiting for the link thread: header and payload parts; for servers, the answer's
-/// peer, sequence and epoch.
+/// What a server's outgoing frame is, for the duplicate window.
+enum class frame_role : uint8_t {
+  /// An answer to a handled request: kept for resends.
+  answer,
+  /// A refusal of a fenced request, which was not handled: forgotten.
+  refusal,
+  /// A snapshot, no answer at all.
+  snapshot,
+};
+
+/// One frame waiting for the link thread: header and payload parts; for servers, the peer,
+/// sequence and epoch of the request it answers, and its role.
 struct outgoing_frame {
   uint64_t peer = 0;
   uint64_t sequence = 0;
   uint64_t epoch = 0;
-  /// A refusal of a fenced request, which leaves no trace in the duplicate window.
-  bool refusal = false;
+  frame_role role = frame_role::answer;
   std::vector<char> header;
   std::vector<char> payload;
 };

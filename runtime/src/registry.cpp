@@ -9,13 +9,20 @@
 namespace kite {
 
 registry& registry::add_actor(std::string name, runs_on where, actor_factory spawn) {
-  if (name.empty() || name.size() > wire::max_actor_type_size)
-    throw std::logic_error(fmt::format("actor type name '{}' must have 1 to {} bytes", name,
+  return add(actor_type{std::move(name), where,
+                        [spawn = std::move(spawn)](caf::actor_system& sys, const std::string& key,
+                                                   const caf::message&) { return spawn(sys, key); },
+                        false});
+}
+
+registry& registry::add(actor_type type) {
+  if (type.name.empty() || type.name.size() > wire::max_actor_type_size)
+    throw std::logic_error(fmt::format("actor type name '{}' must have 1 to {} bytes", type.name,
                                        wire::max_actor_type_size));
-  if (actors_.count(name) > 0)
-    throw std::logic_error(fmt::format("actor type '{}' registered twice", name));
-  auto key = name;
-  actors_.emplace(std::move(key), actor_type{std::move(name), where, std::move(spawn)});
+  if (actors_.count(type.name) > 0)
+    throw std::logic_error(fmt::format("actor type '{}' registered twice", type.name));
+  auto key = type.name;
+  actors_.emplace(std::move(key), std::move(type));
   return *this;
 }
 

@@ -20,6 +20,8 @@ struct relayed_request {
   std::string actor_type;
   std::string actor_key;
   std::chrono::steady_clock::time_point deadline;
+  /// A snapshot_atom request: the answer goes out as a snapshot frame.
+  bool snapshot = false;
 };
 
 /// A thread-safe table of relayed requests; ids grow, so the oldest comes first.

@@ -57,8 +57,9 @@ link:
 security:
   secret_key_file: {}/{}.key
   allow: ["{}"]
+{}
 )",
-                               name, bind, dir_, name, edge_keys_.public_key));
+                               name, bind, dir_, name, edge_keys_.public_key, worker_settings));
   return path;
 }
 

@@ -45,6 +45,9 @@ public:
   const std::string& dir() const { return dir_; }
   std::string worker_log(size_t index = 0) const;
 
+  /// YAML appended to every worker config written after it is set.
+  std::string worker_settings;
+
 private:
   struct worker_slot {
     keypair keys;

@@ -71,11 +71,21 @@ TEST_CASE("config: a worker's duplicate window loads, with defaults and bounds")
   REQUIRE(defaults);
   CHECK(defaults->duplicates.window == 10s);
   CHECK(defaults->duplicates.max_requests == 100000);
+  CHECK(defaults->snapshots.every_messages == 100);
+  CHECK(defaults->snapshots.interval == 5s);
   auto set = kite::load_worker_config(
-      dir.write("b.yaml", std::string{plain} + "duplicates: {window: 30s, max_requests: 5000}\n"));
+      dir.write("b.yaml", std::string{plain} + "duplicates: {window: 30s, max_requests: 5000}\n"
+                                               "snapshots: {every_messages: 0, interval: 1s}\n"));
   REQUIRE(set);
   CHECK(set->duplicates.window == 30s);
   CHECK(set->duplicates.max_requests == 5000);
+  CHECK(set->snapshots.every_messages == 0);
+  CHECK(set->snapshots.interval == 1s);
+  auto short_window = kite::load_worker_config(dir.write(
+      "d.yaml", std::string{plain} + "request_timeout: 20s\nduplicates: {window: 10s}\n"));
+  REQUIRE_FALSE(short_window);
+  CHECK_THAT(problems_of(short_window.error()),
+             Catch::Contains("key 'duplicates.window': must be at least request_timeout"));
   auto zero = kite::load_worker_config(
       dir.write("c.yaml", std::string{plain} + "duplicates: {max_requests: 0}\n"));
   REQUIRE_FALSE(zero);

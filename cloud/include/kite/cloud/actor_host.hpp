@@ -2,9 +2,12 @@
 // each request to it through the link, on the link thread, so a key's requests stay in order.
 // Each activation belongs to the peer that placed it, at that peer's placement epoch: a request
 // with an older epoch is refused (the actor moved since), a newer one starts a fresh instance.
+// Stateful actors are snapshotted to that peer, which sends the snapshot back to the actor's next
+// worker, so a re-activated actor starts from its last snapshot.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -15,6 +18,7 @@
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
 
+#include "kite/runtime/config.hpp"
 #include "kite/runtime/link.hpp"
 #include "kite/runtime/registry.hpp"
 
@@ -29,12 +33,16 @@ struct host_stats {
   std::atomic<uint64_t> fenced{0};
   /// Activations ended because their peer moved them elsewhere.
   std::atomic<uint64_t> moved{0};
+  std::atomic<uint64_t> snapshots{0};
+  /// Activations started from a snapshot their peer sent.
+  std::atomic<uint64_t> restored{0};
 };
 
 /// The request handler of a worker's server link; `types` and `uplink` must outlive it.
 class actor_host {
 public:
-  actor_host(caf::actor_system& sys, const registry& types, link& uplink);
+  actor_host(caf::actor_system& sys, const registry& types, link& uplink,
+             snapshots_config snapshots = {});
   ~actor_host();
   actor_host(const actor_host&) = delete;
   actor_host& operator=(const actor_host&) = delete;
@@ -45,6 +53,13 @@ public:
   /// On the link thread: `peer` declared this worker down, so every actor it placed here runs
   /// elsewhere now; ends them.
   void on_lapse(uint64_t peer);
+
+  /// On the link thread: keeps `req`'s payload as the state to start (type, key) from when its
+  /// peer activates it at `req.epoch`.
+  void on_restore(inbound_request& req);
+
+  /// On the link thread: snapshots the actors changed since their last snapshot `interval` ago.
+  void on_tick();
 
   /// The link handlers that feed this host.
   server_handlers handlers();
@@ -59,26 +74,48 @@ public:
 
 private:
   using actor_id = std::pair<std::string, std::string>;
+  using clock_type = std::chrono::steady_clock;
   /// One running logical actor, and who placed it here at which epoch.
   struct activation {
     caf::actor actor;
     uint64_t owner = 0;
     uint64_t epoch = 0;
+    /// Its type snapshots; requests since the last snapshot, and when that was.
+    bool snapshots = false;
+    uint32_t changes = 0;
+    clock_type::time_point snapshot_at;
+  };
+  /// A snapshot to start an actor from, once its peer activates it at `epoch`.
+  struct restore {
+    uint64_t peer = 0;
+    uint64_t epoch = 0;
+    caf::message state;
   };
   /// Shared with the exit hooks of hosted actors, which may run after the host is gone.
   struct table {
     std::mutex mutex;
     std::map<actor_id, activation> actors;
+    std::map<actor_id, restore> restores;
+  };
+  /// Where a request goes, and whether to snapshot the actor right after it.
+  struct target {
+    caf::actor actor;
+    bool snapshot_due = false;
   };
 
   /// The actor for `req`, activated when needed; an error when the type is not hosted here or
   /// the request's epoch is older than the running activation's.
-  caf::expected<caf::actor> target_of(const inbound_request& req);
+  caf::expected<target> target_of(const inbound_request& req);
   caf::expected<caf::actor> activate(const actor_id& id, uint64_t owner, uint64_t epoch);
+  /// With the lock held: counts a request to `a` and says whether a snapshot is due.
+  bool changed(activation& a) const;
+  void request_snapshot(const caf::actor& actor, uint64_t owner, uint64_t epoch,
+                        const actor_id& id);
 
   caf::actor_system& sys_;
   const registry& types_;
   link& uplink_;
+  snapshots_config snapshot_policy_;
   std::shared_ptr<table> active_ = std::make_shared<table>();
   host_stats stats_;
 };

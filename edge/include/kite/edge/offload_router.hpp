@@ -58,6 +58,9 @@ struct router_stats {
   uint64_t stale = 0;
   /// Refusals of a fenced epoch, after which the actor was placed again.
   uint64_t fenced = 0;
+  /// Snapshots kept from workers, and sent to an actor's next worker.
+  uint64_t snapshots_kept = 0;
+  uint64_t snapshots_sent = 0;
   /// Answers per worker, in the order of the links given to start().
   std::vector<uint64_t> answered_by;
 };
@@ -105,6 +108,8 @@ private:
                    caf::expected<caf::message> answer);
   void on_up(size_t host, const std::vector<std::string>& actor_types);
   void on_down(size_t host);
+  void on_snapshot(size_t host, std::string type, std::string key, uint64_t epoch,
+                   caf::message state);
   /// Sends one request over its worker's link; one whose payload can never go on the wire fails.
   void transmit(const outgoing& out);
   using pending_map = std::map<uint64_t, pending_offload>;
@@ -137,6 +142,10 @@ private:
   uint64_t moved_ = 0;
   uint64_t stale_ = 0;
   uint64_t fenced_ = 0;
+  /// The last snapshot of each logical actor, from the worker that runs it.
+  std::map<std::pair<std::string, std::string>, caf::message> snapshots_;
+  uint64_t snapshots_kept_ = 0;
+  uint64_t snapshots_sent_ = 0;
 
   std::atomic<uint64_t> sent_{0};
   std::atomic<uint64_t> retries_{0};

@@ -19,6 +19,8 @@ namespace kite::edge {
 struct placement {
   size_t host = 0;
   uint64_t epoch = 0;
+  /// Handed out for the first time: the worker has not seen this epoch yet.
+  bool fresh = false;
 };
 
 /// Placements of logical actors over a fixed list of workers; not thread-safe.
@@ -38,6 +40,9 @@ public:
   /// Where (type, key) runs: where it ran if that worker is up, else a live worker that hosts
   /// the type, under a new epoch; empty when no live worker hosts it.
   std::optional<placement> place(const std::string& type, const std::string& key);
+
+  /// Where (type, key) was placed last, whether or not that worker is up.
+  std::optional<placement> current(const std::string& type, const std::string& key) const;
 
   /// Worker `host` refused `epoch` of (type, key) as fenced: gives the actor a new epoch there,
   /// unless it was placed anew since.

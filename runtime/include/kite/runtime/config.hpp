@@ -53,6 +53,13 @@ struct duplicates_config {
   uint32_t max_requests = 100000;
 };
 
+/// When a worker snapshots its stateful logical actors to the peer that placed them: after
+/// `every_messages` requests, or `interval` after a change; 0 turns either off.
+struct snapshots_config {
+  uint32_t every_messages = 100;
+  std::chrono::milliseconds interval{5000};
+};
+
 /// `kite-cloud worker`: binds one ROUTER endpoint and hosts logical actors by type.
 struct worker_config {
   node_config node;
@@ -60,6 +67,7 @@ struct worker_config {
   /// How long a hosted actor may take to answer one request.
   std::chrono::milliseconds request_timeout{5000};
   duplicates_config duplicates;
+  snapshots_config snapshots;
 };
 
 /// One worker an edge connects to.

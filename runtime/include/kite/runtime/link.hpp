@@ -74,7 +74,7 @@ struct link_settings {
 
 /// A client's request as a server link received it.
 struct inbound_request {
-  /// The client node incarnation, the same across its reconnects.
+  /// The server's id for the client node incarnation, the same across its reconnects.
   uint64_t peer = 0;
   uint64_t sequence = 0;
   /// The placement epoch the client gave the target.
@@ -91,6 +91,10 @@ struct server_handlers {
   /// Peer `peer` was silent long enough to have declared this node down: what it placed here
   /// has moved, and its requests with older epochs are refused from now on.
   std::function<void(uint64_t peer)> on_lapse;
+  /// A snapshot the peer sent for the actor's activation at `epoch` (sequence is 0).
+  std::function<void(inbound_request&)> on_restore;
+  /// Every heartbeat interval.
+  std::function<void()> on_tick;
 };
 
 /// Client: what the link reports, each called on the link thread.
@@ -104,6 +108,9 @@ struct client_handlers {
   std::function<void(const std::vector<std::string>& actor_types)> on_up;
   /// The server closed the connection or went silent for the heartbeat window.
   std::function<void()> on_down;
+  /// A snapshot of logical actor (type, key) that the server took at `epoch`.
+  std::function<void(std::string type, std::string key, uint64_t epoch, caf::message state)>
+      on_snapshot;
 };
 
 /// A running ZeroMQ link; shared by the actors that send through it.
@@ -149,6 +156,15 @@ public:
   /// Server: refuses `req` because its epoch is older than the target's here.
   void respond_fenced(const inbound_request& req, const std::string& text);
 
+  /// Server: asks `dest`, logical actor (type, key) placed by `peer` at `epoch`, for its state
+  /// and sends the answer to that peer as a snapshot.
+  void request_snapshot(const caf::actor& dest, uint64_t peer, uint64_t epoch, std::string type,
+                        std::string key);
+
+  /// Client: sends a snapshot of (type, key) for its activation at `epoch`, ahead of requests.
+  caf::error send_snapshot(const std::string& actor_type, const std::string& actor_key,
+                           uint64_t epoch, const caf::message& state);
+
   /// Server: the endpoint actually bound, with the port resolved.
   const std::string& endpoint() const;
 
@@ -159,6 +175,10 @@ public:
 
 private:
   explicit link(std::unique_ptr<impl> self);
+
+  caf::error send_to_server(wire::kind kind, uint64_t sequence, uint64_t epoch,
+                            const std::string& actor_type, const std::string& actor_key,
+                            const caf::message& payload);
 
   std::unique_ptr<impl> impl_;
 };

@@ -14,6 +14,9 @@ using retry_atom = caf::atom_constant<caf::atom("retry")>;
 /// source's own timer for the next sample.
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
 
+/// Asks a stateful logical actor for its state, to snapshot it.
+using snapshot_atom = caf::atom_constant<caf::atom("snapshot")>;
+
 /// Asks an actor for its counters as a string -> uint64 map.
 using stats_atom = caf::atom_constant<caf::atom("stats")>;
 

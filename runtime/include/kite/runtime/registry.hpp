@@ -10,8 +10,13 @@
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
+#include <caf/behavior.hpp>
+#include <caf/message.hpp>
+#include <caf/message_handler.hpp>
+#include <caf/stateful_actor.hpp>
 
 #include "kite/runtime/message_types.hpp"
+#include "kite/runtime/protocol.hpp"
 
 namespace kite {
 
@@ -21,11 +26,17 @@ enum class runs_on { edge, cloud, both };
 /// Spawns the logical actor `(type, key)` for its given key.
 using actor_factory = std::function<caf::actor(caf::actor_system&, const std::string& key)>;
 
+/// Spawns the logical actor `(type, key)`, starting from `snapshot` unless it is empty.
+using restoring_factory =
+    std::function<caf::actor(caf::actor_system&, const std::string& key, const caf::message&)>;
+
 /// One registered actor type.
 struct actor_type {
   std::string name;
   runs_on where = runs_on::both;
-  actor_factory spawn;
+  restoring_factory spawn;
+  /// Answers snapshot_atom with its state, which spawn() takes back.
+  bool snapshots = false;
 };
 
 /// The node's catalog of message types and actor types.
@@ -41,6 +52,26 @@ public:
   /// Registers an actor type; a second registration of the same name is a programming error.
   registry& add_actor(std::string name, runs_on where, actor_factory spawn);
 
+  /// Registers a stateful actor type whose state `State` is snapshotted: `State` must be
+  /// announced with add_message(); `make(self, key)` returns the behaviour; the runtime answers
+  /// snapshot_atom with the state and starts a re-activated instance from the last snapshot.
+  template <class State>
+  registry& add_stateful_actor(std::string name, runs_on where,
+                               caf::behavior (*make)(caf::stateful_actor<State>*, std::string)) {
+    auto spawn = [make](caf::actor_system& sys, const std::string& key,
+                        const caf::message& snapshot) {
+      return sys.spawn(
+          [make, snapshot](caf::stateful_actor<State>* self, std::string key) -> caf::behavior {
+            auto behavior = make(self, std::move(key));
+            if (snapshot.match_elements<State>()) self->state = snapshot.get_as<State>(0);
+            return caf::message_handler{[self](snapshot_atom) { return self->state; }}.or_else(
+                behavior);
+          },
+          key);
+    };
+    return add(actor_type{std::move(name), where, std::move(spawn), true});
+  }
+
   /// Announces every message type to a CAF config, before its actor system starts.
   void install(caf::actor_system_config& cfg) const;
 
@@ -53,6 +84,8 @@ public:
   const message_types& messages() const { return types_; }
 
 private:
+  registry& add(actor_type type);
+
   message_types types_;
   std::vector<std::function<void(caf::actor_system_config&)>> installers_;
   std::map<std::string, actor_type> actors_;

@@ -32,6 +32,9 @@ enum class kind : uint8_t {
   heartbeat = 5,
   heartbeat_ack = 6,
   reject = 7,
+  /// The state of a logical actor: a worker's snapshot to its peer, or that snapshot sent back
+  /// to the actor's next worker before its first request there.
+  snapshot = 8,
 };
 
 /// Header flags.
