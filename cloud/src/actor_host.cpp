@@ -19,6 +19,10 @@ actor_host::~actor_host() {
   shutdown();
 }
 
+actor_host::actor_id actor_host::id_of(const inbound_request& req) {
+  return {std::string{req.actor_type}, std::string{req.actor_key}};
+}
+
 server_handlers actor_host::handlers() {
   return {[this](inbound_request& req) { handle(req); }, [this](uint64_t peer) { on_lapse(peer); },
           [this](inbound_request& req) { on_restore(req); }, [this] { on_tick(); }};
@@ -39,9 +43,7 @@ void actor_host::handle(inbound_request& req) {
   }
   uplink_.relay(target->actor, req);
   // Queued behind the request, so the snapshot includes what it changed.
-  if (target->snapshot_due)
-    request_snapshot(target->actor, req.peer, req.epoch,
-                     {std::string{req.actor_type}, std::string{req.actor_key}});
+  if (target->snapshot_due) request_snapshot(target->actor, req.peer, req.epoch, id_of(req));
 }
 
 bool actor_host::changed(activation& a) const {
@@ -84,13 +86,13 @@ void actor_host::request_snapshot(const caf::actor& actor, uint64_t owner, uint6
 }
 
 void actor_host::on_restore(inbound_request& req) {
-  actor_id id{std::string{req.actor_type}, std::string{req.actor_key}};
+  auto id = id_of(req);
   std::lock_guard<std::mutex> guard{active_->mutex};
   active_->restores[id] = {req.peer, req.epoch, std::move(req.payload)};
 }
 
 caf::expected<actor_host::target> actor_host::target_of(const inbound_request& req) {
-  actor_id id{std::string{req.actor_type}, std::string{req.actor_key}};
+  auto id = id_of(req);
   caf::actor replaced;
   {
     std::lock_guard<std::mutex> guard{active_->mutex};

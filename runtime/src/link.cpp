@@ -94,7 +94,7 @@ struct link::impl {
     std::vector<std::string> message_types;
     std::vector<int> type_map;
     clock_type::time_point last_seen;
-    /// Silence after which the peer has surely declared this node down.
+    /// Silence after which the peer may have declared this node down.
     clock_type::duration lease{};
     uint64_t rtt_ewma_ns = 0;
     /// The highest epoch accepted from it; requests below fenced_below are refused.
@@ -319,7 +319,7 @@ struct link::impl {
     }
   }
 
-  /// The peer has surely declared this node down: everything it placed here has moved.
+  /// The peer may have declared this node down and moved everything it placed here.
   /// Its connection is detached too: what it sent before its next hello (requests that queued
   /// up while this node hung, placed at epochs this node never saw) is refused with no_hello.
   void lapse(peer& p) {
@@ -425,17 +425,12 @@ struct link::impl {
       return;
     }
     auto i = peer_by_routing_id.find(routing_id);
-    if (i == peer_by_routing_id.end()) {
+    if (i == peer_by_routing_id.end() || !heard_from(peers.at(i->second))) {
       count(wire::frame_error::no_hello);
       send_reject(&routing_id, hdr.sequence, wire::frame_error::no_hello, "hello required");
       return;
     }
     auto& p = peers.at(i->second);
-    if (!heard_from(p)) {
-      count(wire::frame_error::no_hello);
-      send_reject(&routing_id, hdr.sequence, wire::frame_error::no_hello, "hello required");
-      return;
-    }
     switch (hdr.type) {
     case wire::kind::heartbeat:
       send_control(&routing_id, wire::kind::heartbeat_ack, hdr.sequence, hdr.correlation);
@@ -475,10 +470,10 @@ struct link::impl {
       p.node_id = h.node_id;
       p.incarnation = h.incarnation;
       p.key_fingerprint = fingerprint;
-      p.lease = lease_for(h.down_after_ms);
       p.last_seen = clock_type::now();
+    } else {
+      heard_from(p); // under the lease it had: a gap lapses it before it joins again
     }
-    heard_from(p);
     if (p.routing_id != routing_id) {
       peer_by_routing_id.erase(p.routing_id);
       // A connection speaks for one peer: the one that said hello on it last.
@@ -637,15 +632,9 @@ struct link::impl {
   }
 
   void on_snapshot(const wire::header& hdr, const zmq::message_t& payload) {
-    int local = hdr.payload_type < server_type_map.size() ? server_type_map[hdr.payload_type] : -1;
-    caf::message state;
-    if (local < 0 ||
-        !types.decode(static_cast<uint16_t>(local), payload.data<char>(), payload.size(), state)) {
-      count(local < 0 ? wire::frame_error::unknown_type : wire::frame_error::bad_payload);
-      return;
-    }
-    if (client.on_snapshot)
-      client.on_snapshot(hdr.actor_type, hdr.actor_key, hdr.epoch, std::move(state));
+    auto state = decode_from_server(hdr, payload);
+    if (state && client.on_snapshot)
+      client.on_snapshot(hdr.actor_type, hdr.actor_key, hdr.epoch, std::move(*state));
   }
 
   void on_hello_ack(const zmq::message_t& payload) {
@@ -671,24 +660,26 @@ struct link::impl {
       client.on_response(hdr.sequence, hdr.epoch, make_error(code, std::move(text)));
       return;
     }
+    client.on_response(hdr.sequence, hdr.epoch, decode_from_server(hdr, payload));
+  }
+
+  /// Decodes a typed payload the server sent; on failure counts it and says why.
+  caf::expected<caf::message> decode_from_server(const wire::header& hdr,
+                                                 const zmq::message_t& payload) {
     int local = hdr.payload_type < server_type_map.size() ? server_type_map[hdr.payload_type] : -1;
     if (local < 0) {
       count(wire::frame_error::unknown_type);
-      client.on_response(hdr.sequence, hdr.epoch,
-                         make_error(errc::unknown_type,
-                                    fmt::format("answer of unknown message type '{}'",
-                                                remote_type_name(server_types, hdr.payload_type))));
-      return;
+      return make_error(errc::unknown_type,
+                        fmt::format("answer of unknown message type '{}'",
+                                    remote_type_name(server_types, hdr.payload_type)));
     }
     caf::message msg;
     if (!types.decode(static_cast<uint16_t>(local), payload.data<char>(), payload.size(), msg)) {
       count(wire::frame_error::bad_payload);
-      client.on_response(hdr.sequence, hdr.epoch,
-                         make_error(errc::wire, fmt::format("malformed answer of type '{}'",
-                                                            server_types[hdr.payload_type])));
-      return;
+      return make_error(
+          errc::wire, fmt::format("malformed answer of type '{}'", server_types[hdr.payload_type]));
     }
-    client.on_response(hdr.sequence, hdr.epoch, std::move(msg));
+    return msg;
   }
 
   void on_reject(const wire::header& hdr, const zmq::message_t& payload) {
@@ -860,7 +851,7 @@ struct link::impl {
     hdr.payload_type = *index;
     hdr.sequence = req.sequence;
     hdr.epoch = req.epoch;
-    push(req, hdr, std::move(bytes));
+    push(req.peer, hdr, std::move(bytes));
   }
 
   void push_snapshot(const detail::relayed_request& req, const caf::message& state) {
@@ -877,13 +868,13 @@ struct link::impl {
     hdr.epoch = req.epoch;
     hdr.actor_type = req.actor_type;
     hdr.actor_key = req.actor_key;
-    push(req, hdr, std::move(bytes));
+    push(req.peer, hdr, std::move(bytes));
   }
 
   void push_error(const detail::relayed_request& req, const std::string& text) {
     auto hdr = error_header(req.sequence);
     hdr.epoch = req.epoch;
-    push(req, hdr, error_payload(text));
+    push(req.peer, hdr, error_payload(text));
   }
 
   // -- the thread -----------------------------------------------------------
@@ -948,13 +939,12 @@ struct link::impl {
     }
   }
 
-  /// Queues an answer to `req` for the link thread.
-  void push(const detail::relayed_request& req, const wire::header& hdr,
-            std::vector<char> payload) {
+  /// Queues a frame for the link thread; a server's goes to `peer`.
+  void push(uint64_t peer, const wire::header& hdr, std::vector<char> payload) {
     detail::outgoing_frame frame;
-    frame.peer = req.peer;
-    frame.sequence = req.sequence;
-    frame.epoch = req.epoch;
+    frame.peer = peer;
+    frame.sequence = hdr.sequence;
+    frame.epoch = hdr.epoch;
     frame.role = hdr.type == wire::kind::snapshot       ? detail::frame_role::snapshot
                  : (hdr.flags & wire::flag_fenced) != 0 ? detail::frame_role::refusal
                                                         : detail::frame_role::answer;
@@ -1049,9 +1039,7 @@ caf::error link::send_to_server(wire::kind kind, uint64_t sequence, uint64_t epo
   hdr.epoch = epoch;
   hdr.actor_type = actor_type;
   hdr.actor_key = actor_key;
-  detail::relayed_request to_server;
-  to_server.sequence = sequence;
-  impl_->push(to_server, hdr, std::move(bytes));
+  impl_->push(0, hdr, std::move(bytes));
   return caf::none;
 }
 
@@ -1080,7 +1068,7 @@ void link::request_snapshot(const caf::actor& dest, uint64_t peer, uint64_t epoc
 }
 
 void link::respond_fenced(const inbound_request& req, const std::string& text) {
-  impl_->push(answer_to(req), impl::fenced_header(req.sequence, req.epoch), error_payload(text));
+  impl_->push(req.peer, impl::fenced_header(req.sequence, req.epoch), error_payload(text));
 }
 
 const std::string& link::endpoint() const {

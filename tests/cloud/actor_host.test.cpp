@@ -1,6 +1,7 @@
 #include "kite/cloud/actor_host.hpp"
 
 #include <chrono>
+#include <functional>
 #include <thread>
 
 #include <caf/actor_system.hpp>
@@ -23,57 +24,13 @@ caf::behavior quitter(caf::event_based_actor* self, const std::string&) {
 
 } // namespace
 
-TEST_CASE("actor host: a logical actor that ended is activated afresh by the next request") {
-  registry types;
-  actors::register_builtin(types);
-  // An actor that has ended by the time the host gets its handle, as a user actor that fails
-  // in its constructor would.
-  types.add_actor("test.quitter", runs_on::cloud,
-                  [](caf::actor_system& sys, const std::string& key) {
-                    auto actor = sys.spawn(quitter, key);
-                    caf::scoped_actor {
-                      sys
-                      } -> wait_for(actor);
-                    return actor;
-                  });
-  caf::actor_system_config cfg;
-  types.install(cfg);
-  caf::actor_system sys{cfg};
-  link_settings settings;
-  settings.node_id = "test-worker";
-  settings.endpoint = "tcp://127.0.0.1:*";
-  settings.curve = false;
-  auto uplink = link::serve(sys, settings, types.messages());
-  REQUIRE(uplink);
-  cloud::actor_host host{sys, types, **uplink};
-  (*uplink)->start(host.handlers());
-
-  auto request = [&](uint64_t sequence) {
-    inbound_request req{
-        1, sequence, 1, "test.quitter", "k", caf::make_message(actors::blob{std::string("x")})};
-    host.handle(req);
-  };
-  request(1);
-  CHECK(host.stats().activations == 1);
-  // The exit hook removes the ended actor from the table; wait for it, bounded.
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (host.active() != 0 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  REQUIRE(host.active() == 0);
-  request(2);
-  CHECK(host.stats().activations == 2);
-  (*uplink)->stop();
-  host.shutdown();
-}
-
 namespace {
 
 /// A worker's host and link, with no client: answers go nowhere, the host's decisions are
 /// what the tests read.
 struct host_fixture {
-  host_fixture() {
-    actors::register_builtin(types);
-    types.install(cfg);
+  explicit host_fixture(const std::function<void(registry&)>& add_types = {})
+      : sys{configure(add_types)} {
     link_settings settings;
     settings.node_id = "test-worker";
     settings.endpoint = "tcp://127.0.0.1:*";
@@ -88,20 +45,53 @@ struct host_fixture {
     host->shutdown();
   }
 
-  void request(uint64_t peer, uint64_t sequence, uint64_t epoch, const std::string& key = "k") {
-    inbound_request req{peer,        sequence, epoch,
-                        "kite.echo", key,      caf::make_message(actors::blob{std::string("x")})};
+  /// The builtin types and `add_types`, announced before the actor system starts.
+  caf::actor_system_config& configure(const std::function<void(registry&)>& add_types) {
+    actors::register_builtin(types);
+    if (add_types) add_types(types);
+    types.install(cfg);
+    return cfg;
+  }
+
+  void request(uint64_t peer, uint64_t sequence, uint64_t epoch, const std::string& key = "k",
+               const std::string& type = "kite.echo") {
+    inbound_request req{peer, sequence, epoch,
+                        type, key,      caf::make_message(actors::blob{std::string("x")})};
     host->handle(req);
   }
 
   registry types;
   caf::actor_system_config cfg;
-  caf::actor_system sys{cfg};
+  caf::actor_system sys;
   std::shared_ptr<link> uplink;
   std::unique_ptr<cloud::actor_host> host;
 };
 
 } // namespace
+
+TEST_CASE("actor host: a logical actor that ended is activated afresh by the next request") {
+  // An actor that has ended by the time the host gets its handle, as a user actor that fails
+  // in its constructor would.
+  host_fixture f{[](registry& types) {
+    types.add_actor("test.quitter", runs_on::cloud,
+                    [](caf::actor_system& sys, const std::string& key) {
+                      auto actor = sys.spawn(quitter, key);
+                      caf::scoped_actor {
+                        sys
+                        } -> wait_for(actor);
+                      return actor;
+                    });
+  }};
+  f.request(1, 1, 1, "k", "test.quitter");
+  CHECK(f.host->stats().activations == 1);
+  // The exit hook removes the ended actor from the table; wait for it, bounded.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (f.host->active() != 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  REQUIRE(f.host->active() == 0);
+  f.request(1, 2, 1, "k", "test.quitter");
+  CHECK(f.host->stats().activations == 2);
+}
 
 TEST_CASE("actor host: an older epoch from the placing peer is refused as fenced") {
   host_fixture f;

@@ -103,6 +103,7 @@ private:
     bool snapshot_due = false;
   };
 
+  static actor_id id_of(const inbound_request& req);
   /// The actor for `req`, activated when needed; an error when the type is not hosted here or
   /// the request's epoch is older than the running activation's.
   caf::expected<target> target_of(const inbound_request& req);
