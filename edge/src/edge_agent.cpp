@@ -53,7 +53,7 @@ int run_edge(const edge_config& cfg, const registry& types) {
     }
     uplinks.push_back(std::move(*uplink));
   }
-  auto router = offload_router::start(sys, uplinks, cfg.offload);
+  auto router = offload_router::start(sys, uplinks, cfg.offload, &types);
   // Started downstream first, so each stage starts with its consumer's stable handle; a
   // restarted stage is reached through the same handle.
   child_spec sink{"sink", [handle = router->handle(), target = cfg.pipeline.target](
@@ -106,10 +106,10 @@ int run_edge(const edge_config& cfg, const registry& types) {
                              router_stats.answered_by[i],
                              static_cast<double>(uplinks[i]->stats().rtt_ewma_ns.load()) / 1000.0);
   spdlog::info("edge '{}' stopped: answered={} failed={} sent={} retries={} refused={} moved={} "
-               "stale={} fenced={};{}",
+               "stale={} fenced={} answered_on_edge={};{}",
                cfg.node.node_id, router_stats.answered, router_stats.failed + router_stats.refused,
                router_stats.sent, router_stats.retries, router_stats.refused, router_stats.moved,
-               router_stats.stale, router_stats.fenced, by_worker);
+               router_stats.stale, router_stats.fenced, router_stats.answered_on_edge, by_worker);
   return router_stats.failed + router_stats.refused == 0 ? 0 : 3;
 }
 

@@ -37,8 +37,9 @@ caf::behavior retry_timer(caf::event_based_actor* self, std::weak_ptr<offload_ro
 } // namespace
 
 offload_router::offload_router(caf::actor_system& sys, std::vector<std::shared_ptr<link>> uplinks,
-                               offload_config cfg)
-    : sys_(sys), uplinks_(std::move(uplinks)), cfg_(cfg), placements_([this] {
+                               offload_config cfg, const registry* local_types)
+    : sys_(sys), uplinks_(std::move(uplinks)), cfg_(cfg), local_types_(local_types),
+      placements_([this] {
         std::vector<std::string> names;
         for (const auto& uplink : uplinks_)
           names.push_back(uplink->endpoint());
@@ -48,8 +49,10 @@ offload_router::offload_router(caf::actor_system& sys, std::vector<std::shared_p
 
 std::shared_ptr<offload_router> offload_router::start(caf::actor_system& sys,
                                                       std::vector<std::shared_ptr<link>> uplinks,
-                                                      offload_config cfg) {
-  std::shared_ptr<offload_router> self{new offload_router(sys, std::move(uplinks), cfg)};
+                                                      offload_config cfg,
+                                                      const registry* local_types) {
+  std::shared_ptr<offload_router> self{
+      new offload_router(sys, std::move(uplinks), cfg, local_types)};
   auto* raw = self.get();
   // The links and the handle are stopped before the router goes, so they may hold it raw.
   self->handle_ = spawn_companion(
@@ -90,6 +93,13 @@ void offload_router::stop() {
       placements_.host_down(host);
   }
   caf::anon_send_exit(timer_, caf::exit_reason::user_shutdown);
+  std::map<actor_id, caf::actor> running;
+  {
+    std::lock_guard<std::mutex> guard{edge_actors_->mutex};
+    running.swap(edge_actors_->running);
+  }
+  for (auto& [id, actor] : running)
+    caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
   // Later requests fail at once instead of waiting forever.
   retire_companion(sys_, handle_, [](caf::mailbox_element_ptr request) {
     if (request) bounce(*request, caf::make_error(caf::sec::request_receiver_down));
@@ -98,10 +108,15 @@ void offload_router::stop() {
 
 void offload_router::on_request(caf::mailbox_element_ptr request) {
   if (!request) return;
+  if (request->mid.is_response()) {
+    on_edge_answer(request->mid.request_id().integer_value(), request->move_content_to_message());
+    return;
+  }
   auto& content = request->content();
   pending_offload req;
   req.sender = request->sender;
   req.id = request->mid;
+  req.accepted_at = clock_type::now();
   if (!content.match_elements<offload_atom, std::string, std::string, caf::message>()) {
     answer(req, caf::make_message(make_error(
                     errc::usage, fmt::format("the offload router takes (offload, type, key, "
@@ -139,7 +154,16 @@ offload_router::schedule(pending_map::iterator i, std::vector<outgoing>& out,
                          std::vector<pending_offload>& unhosted) {
   auto& req = i->second;
   req.sent_at = clock_type::now();
+  actor_id id{req.type, req.key};
+  for (const auto& [number, move] : migrations_) {
+    if (move.id != id) continue;
+    req.host = pending_offload::no_host; // until the snapshot it left the edge with is there
+    return std::next(i);
+  }
+  auto before = placements_.current(req.type, req.key);
   auto where = placements_.place(req.type, req.key);
+  if (!where && may_run_on_edge(req.type, req.accepted_at, req.sent_at))
+    where = placements_.place_on_edge(req.type, req.key);
   if (!where) {
     req.host = pending_offload::no_host;
     if (!placements_.unknown_everywhere(req.type)) return std::next(i);
@@ -148,15 +172,51 @@ offload_router::schedule(pending_map::iterator i, std::vector<outgoing>& out,
   }
   req.host = where->host;
   req.epoch = where->epoch;
-  if (where->fresh) {
+  bool leaves_edge = before && before->host == placements_.edge() && where->fresh;
+  if (leaves_edge && start_migration(id, *where)) {
+    req.host = pending_offload::no_host;
+    return std::next(i);
+  }
+  if (where->fresh && where->host != placements_.edge()) {
     // Sent under the lock, so it reaches the worker before any request at this epoch.
-    if (auto s = snapshots_.find({req.type, req.key}); s != snapshots_.end()) {
+    if (auto s = snapshots_.find(id); s != snapshots_.end()) {
       if (!uplinks_[req.host]->send_snapshot(req.type, req.key, req.epoch, s->second))
         ++snapshots_sent_;
     }
   }
   out.push_back({i->first, req.host, req.epoch, req.type, req.key, req.payload, ++req.attempts});
   return std::next(i);
+}
+
+bool offload_router::may_run_on_edge(const std::string& type, clock_type::time_point accepted_at,
+                                     clock_type::time_point now) const {
+  if (!cfg_.local_fallback || local_types_ == nullptr) return false;
+  const auto* entry = local_types_->find_actor(type);
+  if (entry == nullptr || entry->where == runs_on::cloud) return false;
+  return placements_.unknown_everywhere(type) || now - accepted_at >= cfg_.local_after;
+}
+
+bool offload_router::start_migration(const actor_id& id, const placement& to) {
+  caf::actor from;
+  {
+    std::lock_guard<std::mutex> guard{edge_actors_->mutex};
+    auto i = edge_actors_->running.find(id);
+    if (i == edge_actors_->running.end()) return false; // ended: it moves from its last snapshot
+    from = std::move(i->second);
+    edge_actors_->running.erase(i);
+  }
+  const auto* entry = local_types_->find_actor(id.first);
+  if (!entry->snapshots) {
+    caf::anon_send_exit(from, caf::exit_reason::user_shutdown);
+    return false;
+  }
+  // Queued behind every request the edge's instance has, so the snapshot holds all of them.
+  auto number = next_sequence_++;
+  from->enqueue(
+      caf::make_mailbox_element(handle_, caf::make_message_id(number), {}, snapshot_atom::value),
+      nullptr);
+  migrations_.emplace(number, migration{id, to, from});
+  return true;
 }
 
 template <class Select>
@@ -168,8 +228,12 @@ void offload_router::schedule_all(Select&& select, std::vector<outgoing>& out,
 
 void offload_router::dispatch(const std::vector<outgoing>& out,
                               std::vector<pending_offload>& unhosted) {
-  for (const auto& request : out)
-    transmit(request);
+  for (const auto& request : out) {
+    if (request.host == placements_.edge())
+      run_on_edge(request);
+    else
+      transmit(request);
+  }
   for (auto& req : unhosted) {
     failed_.fetch_add(1, std::memory_order_relaxed);
     answer(req, caf::make_message(make_error(
@@ -177,6 +241,109 @@ void offload_router::dispatch(const std::vector<outgoing>& out,
                     fmt::format("no worker hosts actor type '{}' (every upstream said hello)",
                                 req.type))));
   }
+}
+
+void offload_router::run_on_edge(const outgoing& out) {
+  std::vector<outgoing> again;
+  std::vector<pending_offload> unhosted;
+  {
+    std::lock_guard<std::mutex> guard{mutex_};
+    auto i = pending_.find(out.sequence);
+    if (stopped_ || i == pending_.end() || i->second.host != out.host ||
+        i->second.epoch != out.epoch)
+      return; // answered, or placed again, since it was scheduled
+    auto where = placements_.current(out.type, out.key);
+    if (where && where->host == out.host && where->epoch == out.epoch) {
+      // Under the lock: a migration's snapshot request is queued after it, never before.
+      edge_instance({out.type, out.key})
+          ->enqueue(caf::make_mailbox_element(handle_, caf::make_message_id(out.sequence), {},
+                                              out.payload),
+                    nullptr);
+      return;
+    }
+    schedule(i, again, unhosted); // it left the edge meanwhile
+  }
+  dispatch(again, unhosted);
+}
+
+caf::actor offload_router::edge_instance(const actor_id& id) {
+  {
+    std::lock_guard<std::mutex> guard{edge_actors_->mutex};
+    if (auto i = edge_actors_->running.find(id); i != edge_actors_->running.end()) return i->second;
+  }
+  caf::message snapshot;
+  if (auto s = snapshots_.find(id); s != snapshots_.end()) snapshot = s->second;
+  auto actor = local_types_->find_actor(id.first)->spawn(sys_, id.second, snapshot);
+  {
+    std::lock_guard<std::mutex> guard{edge_actors_->mutex};
+    edge_actors_->running[id] = actor;
+  }
+  // Attached after the entry exists: for an actor that already ended, CAF runs it at once.
+  actor->attach_functor([weak = std::weak_ptr<edge_actors>{edge_actors_}, id,
+                         addr = actor.address()](const caf::error& reason) {
+    if (reason && reason != caf::exit_reason::user_shutdown)
+      spdlog::warn("logical actor ({}, {}) on the edge ended: {}", id.first, id.second,
+                   describe(reason));
+    auto actors = weak.lock();
+    if (!actors) return;
+    std::lock_guard<std::mutex> guard{actors->mutex};
+    if (auto i = actors->running.find(id);
+        i != actors->running.end() && i->second.address() == addr)
+      actors->running.erase(i);
+  });
+  edge_activations_.fetch_add(1, std::memory_order_relaxed);
+  spdlog::warn("running logical actor ({}, {}) on the edge: no live worker hosts it{}", id.first,
+               id.second, snapshot.empty() ? "" : "; started from its last snapshot");
+  return actor;
+}
+
+void offload_router::on_edge_answer(uint64_t sequence, caf::message content) {
+  bool snapshot = false;
+  uint64_t epoch = 0;
+  caf::actor left;
+  std::vector<outgoing> out;
+  std::vector<pending_offload> unhosted;
+  {
+    std::lock_guard<std::mutex> guard{mutex_};
+    if (auto i = migrations_.find(sequence); i != migrations_.end()) {
+      snapshot = true;
+      auto move = std::move(i->second);
+      migrations_.erase(i);
+      left = std::move(move.from);
+      if (content.match_elements<caf::error>()) {
+        spdlog::warn("({}, {}) left the edge without a snapshot: {}", move.id.first, move.id.second,
+                     describe(content.get_as<caf::error>(0)));
+      } else {
+        ++snapshots_kept_;
+        auto where = placements_.current(move.id.first, move.id.second);
+        // Else it was placed anew meanwhile, and that placement sends snapshots_ first.
+        if (where && where->host == move.to.host && where->epoch == move.to.epoch &&
+            !uplinks_[move.to.host]->send_snapshot(move.id.first, move.id.second, move.to.epoch,
+                                                   content))
+          ++snapshots_sent_;
+        snapshots_[move.id] = std::move(content);
+      }
+      schedule_all(
+          [&move](const pending_offload& req) {
+            return req.host == pending_offload::no_host && req.type == move.id.first &&
+                   req.key == move.id.second;
+          },
+          out, unhosted);
+    } else if (auto p = pending_.find(sequence); p != pending_.end()) {
+      epoch = p->second.epoch;
+    } else {
+      return;
+    }
+  }
+  if (snapshot) {
+    caf::anon_send_exit(left, caf::exit_reason::user_shutdown);
+    dispatch(out, unhosted);
+    return;
+  }
+  if (content.match_elements<caf::error>())
+    on_response(placements_.edge(), sequence, epoch, content.get_as<caf::error>(0));
+  else
+    on_response(placements_.edge(), sequence, epoch, std::move(content));
 }
 
 void offload_router::transmit(const outgoing& out) {
@@ -213,7 +380,7 @@ void offload_router::on_response(size_t host, uint64_t sequence, uint64_t epoch,
     } else {
       req = std::move(i->second);
       pending_.erase(i);
-      ++answered_by_[host];
+      ++(host == placements_.edge() ? answered_on_edge_ : answered_by_[host]);
     }
   }
   if (refused) {
@@ -279,7 +446,10 @@ void offload_router::retry_due() {
     auto now = clock_type::now();
     schedule_all(
         [this, now](const pending_offload& req) {
-          return req.host != pending_offload::no_host && placements_.up(req.host) &&
+          // Waited long enough for a worker to run on the edge, or due for a resend.
+          if (req.host == pending_offload::no_host)
+            return may_run_on_edge(req.type, req.accepted_at, now);
+          return req.host != placements_.edge() && placements_.up(req.host) &&
                  now - req.sent_at >= cfg_.retry_interval;
         },
         out, unhosted);
@@ -312,6 +482,8 @@ router_stats offload_router::stats() const {
   out.snapshots_kept = snapshots_kept_;
   out.snapshots_sent = snapshots_sent_;
   out.answered_by = answered_by_;
+  out.answered_on_edge = answered_on_edge_;
+  out.edge_activations = edge_activations_.load();
   return out;
 }
 

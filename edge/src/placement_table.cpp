@@ -41,27 +41,43 @@ void placement_table::host_down(size_t host) {
 }
 
 std::optional<placement> placement_table::place(const std::string& type, const std::string& key) {
-  auto id = std::make_pair(type, key);
-  auto i = placed_.find(id);
-  if (i != placed_.end() && hosts_[i->second.host].up) {
+  auto i = placed_.find({type, key});
+  auto chosen = choose(type, key);
+  bool stays = i != placed_.end() && (i->second.host == edge() ? !chosen : up(i->second.host));
+  if (stays) {
     auto out = i->second;
     i->second.fresh = false;
     return out;
   }
-  auto chosen = choose(type, key);
   if (!chosen) return std::nullopt;
   placement where{*chosen, next_epoch_++, true};
-  if (i == placed_.end()) {
-    spdlog::info("placed ({}, {}) on {} at epoch {}", type, key, hosts_[*chosen].name, where.epoch);
-    i = placed_.emplace(id, where).first;
+  move(type, key, where);
+  return where;
+}
+
+placement placement_table::place_on_edge(const std::string& type, const std::string& key) {
+  auto i = placed_.find({type, key});
+  if (i != placed_.end() && i->second.host == edge()) {
+    auto out = i->second;
+    i->second.fresh = false;
+    return out;
+  }
+  placement where{edge(), next_epoch_++, true};
+  move(type, key, where);
+  return where;
+}
+
+void placement_table::move(const std::string& type, const std::string& key, placement where) {
+  auto [i, first] = placed_.try_emplace({type, key}, where);
+  if (first) {
+    spdlog::info("placed ({}, {}) on {} at epoch {}", type, key, name(where.host), where.epoch);
   } else {
     ++moves_;
-    spdlog::warn("moved ({}, {}) from {} (down) to {} at epoch {}", type, key,
-                 hosts_[i->second.host].name, hosts_[*chosen].name, where.epoch);
+    spdlog::warn("moved ({}, {}) from {}{} to {} at epoch {}", type, key, name(i->second.host),
+                 up(i->second.host) ? "" : " (down)", name(where.host), where.epoch);
     i->second = where;
   }
   i->second.fresh = false;
-  return where;
 }
 
 std::optional<placement> placement_table::current(const std::string& type,
@@ -78,13 +94,18 @@ void placement_table::refused(const std::string& type, const std::string& key, s
   i->second.epoch = next_epoch_++;
   i->second.fresh = true;
   spdlog::info("({}, {}) was fenced on {} at epoch {}; placed again at epoch {}", type, key,
-               hosts_[host].name, epoch, i->second.epoch);
+               name(host), epoch, i->second.epoch);
 }
 
 bool placement_table::unknown_everywhere(const std::string& type) const {
   for (const auto& h : hosts_)
     if (!h.introduced || h.actor_types.count(type) > 0) return false;
   return true;
+}
+
+const std::string& placement_table::name(size_t host) const {
+  static const std::string itself{"the edge"};
+  return host == edge() ? itself : hosts_.at(host).name;
 }
 
 std::optional<size_t> placement_table::choose(const std::string& type,

@@ -188,9 +188,12 @@ caf::expected<edge_config> load_edge_config(const std::string& path) {
   read_upstreams(r, *root, cfg.node.security.curve, cfg.upstreams);
 
   auto offload = r.section(*root, "", "offload");
-  r.only_keys(offload, "offload", {"retry_interval", "max_pending"});
+  r.only_keys(offload, "offload",
+              {"retry_interval", "max_pending", "local_fallback", "local_after"});
   r.read(offload, "offload", "retry_interval", cfg.offload.retry_interval);
   r.read(offload, "offload", "max_pending", cfg.offload.max_pending, 1, 10'000'000);
+  r.read(offload, "offload", "local_fallback", cfg.offload.local_fallback);
+  r.read(offload, "offload", "local_after", cfg.offload.local_after);
   if (cfg.offload.retry_interval.count() < 10)
     r.fail(offload["retry_interval"], "offload.retry_interval", "must be at least 10ms");
 

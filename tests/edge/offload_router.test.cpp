@@ -62,3 +62,39 @@ TEST_CASE("offload router: refuses beyond max_pending, and fails requests after 
   CHECK(after_stop == caf::sec::request_receiver_down);
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
 }
+
+TEST_CASE("offload router runs a type the edge hosts on the edge while no worker is up") {
+  registry types;
+  actors::register_builtin(types);
+  caf::actor_system_config cfg;
+  types.install(cfg);
+  caf::actor_system sys{cfg};
+  link_settings settings;
+  settings.node_id = "test-edge";
+  settings.endpoint = "tcp://127.0.0.1:1"; // never up
+  settings.curve = false;
+  auto uplink = link::connect(sys, settings, types.messages());
+  REQUIRE(uplink);
+  offload_config offload;
+  offload.retry_interval = std::chrono::milliseconds(40);
+  offload.local_after = std::chrono::milliseconds(20);
+  auto router = edge::offload_router::start(sys, {*uplink}, offload, &types);
+  caf::scoped_actor self{sys};
+
+  // One instance on the edge keeps the key's state across requests.
+  for (uint64_t i = 1; i <= 3; ++i) {
+    actors::feature x;
+    x.sequence = i;
+    x.mean = static_cast<double>(i);
+    self->request(router->handle(), std::chrono::seconds(5), offload_atom::value,
+                  std::string{"kite.summarize"}, std::string{"k"}, caf::make_message(x))
+        .receive([&](const actors::summary& s) { CHECK(s.count == i); },
+                 [&](caf::error& err) { FAIL(describe(err)); });
+  }
+  auto stats = router->stats();
+  CHECK(stats.answered == 3);
+  CHECK(stats.answered_on_edge == 3);
+  CHECK(stats.edge_activations == 1);
+  CHECK(stats.sent == 0);
+  router->stop();
+}

@@ -15,6 +15,14 @@ std::map<uint64_t, int> answers_by_sequence(const std::string& log, const std::s
   return out;
 }
 
+std::vector<uint64_t> summary_counts(const std::string& log, const std::string& key) {
+  std::vector<uint64_t> out;
+  std::regex line{fmt::format(R"(answered \(?kite\.summary\("{}", (\d+),)", key)};
+  for (std::sregex_iterator i{log.begin(), log.end(), line}, end; i != end; ++i)
+    out.push_back(std::stoull((*i)[1].str()));
+  return out;
+}
+
 size_t occurrences(const std::string& text, const std::string& needle) {
   size_t count = 0;
   for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1))

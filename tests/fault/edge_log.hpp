@@ -12,6 +12,9 @@ namespace kite::test {
 /// lines, whose third field is the last sequence the summary saw.
 std::map<uint64_t, int> answers_by_sequence(const std::string& log, const std::string& key);
 
+/// The count of each summary the edge logged as answered, in log order.
+std::vector<uint64_t> summary_counts(const std::string& log, const std::string& key);
+
 /// How many times `needle` occurs in `text`.
 size_t occurrences(const std::string& text, const std::string& needle);
 

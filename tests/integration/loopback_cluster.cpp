@@ -98,13 +98,16 @@ security:
 upstreams:
 {}offload:
   retry_interval: {}
+  local_fallback: {}
+  local_after: {}
 pipeline:
   source: {{ rate_hz: {}, values: 8, count: {} }}
   stage: {{ window: 4 }}
   target: {{ type: kite.summarize }}
 )",
                                  options.name, dir_, key, upstreams, options.retry_interval,
-                                 options.rate_hz, options.count));
+                                 options.local_fallback, options.local_after, options.rate_hz,
+                                 options.count));
   return std::make_unique<child_process>(
       std::vector<std::string>{KITE_EDGE_BIN, "--config", config},
       fmt::format("{}/{}.log", dir_, options.name));

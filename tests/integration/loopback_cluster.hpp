@@ -19,6 +19,9 @@ struct edge_options {
   std::string retry_interval = "300ms";
   /// Use a key the worker does not allow.
   bool unknown_key = false;
+  /// Off unless a test asks: most follow requests through workers.
+  bool local_fallback = false;
+  std::string local_after = "1s";
 };
 
 /// Owns a temp dir, keys, configs and the processes started from them.

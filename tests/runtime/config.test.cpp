@@ -53,6 +53,29 @@ pipeline:
   CHECK(cfg->pipeline.target.key == "robot-7"); // defaults to node_id
 }
 
+TEST_CASE("config: the edge's local fallback loads, and a bad switch is named with its line") {
+  kite::test::temp_dir dir;
+  auto edge = [&](const std::string& offload) {
+    return dir.write("edge.yaml", "kind: edge\nnode_id: r\nsecurity: {curve: false}\n"
+                                  "upstreams: [{endpoint: \"tcp://127.0.0.1:5555\"}]\n"
+                                  "offload:\n" +
+                                      offload);
+  };
+  auto defaults = kite::load_edge_config(edge("  retry_interval: 1s\n"));
+  REQUIRE(defaults);
+  CHECK(defaults->offload.local_fallback);
+  CHECK(defaults->offload.local_after == 1s);
+  auto set = kite::load_edge_config(edge("  local_fallback: off\n  local_after: 250ms\n"));
+  REQUIRE(set);
+  CHECK_FALSE(set->offload.local_fallback);
+  CHECK(set->offload.local_after == 250ms);
+  auto path = edge("  local_fallback: sometimes\n");
+  auto bad = kite::load_edge_config(path);
+  REQUIRE_FALSE(bad);
+  CHECK(problems_of(bad.error()) ==
+        path + ":6:19: key 'offload.local_fallback': expected true or false, got 'sometimes'");
+}
+
 TEST_CASE("config: an unknown key is an error that suggests the nearest valid key") {
   kite::test::temp_dir dir;
   auto path = dir.write("worker.yaml", "kind: worker\nnode_id: w\nsecurity: {curve: false}\n"

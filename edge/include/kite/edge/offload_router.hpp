@@ -2,6 +2,8 @@
 // answers; every request stays pending, and is resent with its sequence number, until answered.
 // When a worker goes down its actors move to another live worker (placement_table) and the
 // requests pending there are resent to the new one at once; only the current host's answer counts.
+// A type the edge hosts too runs here while no live worker hosts it (its last snapshot kept from
+// a worker, if any, starts it), and moves back, snapshot and all, once a worker hosting it is up.
 // Actors talk to it as to an actor, but it has no mailbox: a request is sent on the
 // requester's thread and its answer delivered from the link thread, with no hop between.
 #pragma once
@@ -24,6 +26,7 @@
 #include "kite/edge/placement_table.hpp"
 #include "kite/runtime/config.hpp"
 #include "kite/runtime/link.hpp"
+#include "kite/runtime/registry.hpp"
 
 namespace kite::edge {
 
@@ -36,8 +39,11 @@ struct pending_offload {
   caf::strong_actor_ptr sender;
   caf::message_id id;
   std::chrono::steady_clock::time_point sent_at;
+  /// When the router took it: how long it has waited for a worker.
+  std::chrono::steady_clock::time_point accepted_at;
   uint32_t attempts = 0;
-  /// The worker it was last sent to, or no_host while none hosts its actor.
+  /// The worker it was last sent to (or the edge's index), or no_host while none hosts its
+  /// actor.
   size_t host = no_host;
   uint64_t epoch = 0;
 
@@ -63,14 +69,21 @@ struct router_stats {
   uint64_t snapshots_sent = 0;
   /// Answers per worker, in the order of the links given to start().
   std::vector<uint64_t> answered_by;
+  /// Answers from actors the edge ran itself, and how many it started.
+  uint64_t answered_on_edge = 0;
+  uint64_t edge_activations = 0;
 };
 
 /// Routes offload requests; create it with start().
 class offload_router {
 public:
-  /// Creates a router over one client link per worker and starts the links with it.
-  static std::shared_ptr<offload_router>
-  start(caf::actor_system& sys, std::vector<std::shared_ptr<link>> uplinks, offload_config cfg);
+  /// Creates a router over one client link per worker and starts the links with it. Types of
+  /// `local_types` that run on the edge may run here (cfg.local_fallback); it must outlive the
+  /// router.
+  static std::shared_ptr<offload_router> start(caf::actor_system& sys,
+                                               std::vector<std::shared_ptr<link>> uplinks,
+                                               offload_config cfg,
+                                               const registry* local_types = nullptr);
 
   ~offload_router();
   offload_router(const offload_router&) = delete;
@@ -100,10 +113,27 @@ private:
     uint32_t attempt;
   };
 
+  using actor_id = std::pair<std::string, std::string>;
+
+  /// Actors the edge runs itself; shared with their exit hooks, which may outlive the router.
+  struct edge_actors {
+    std::mutex mutex;
+    std::map<actor_id, caf::actor> running;
+  };
+
+  /// An actor leaving the edge for worker `to`: its snapshot is on the way.
+  struct migration {
+    actor_id id;
+    placement to;
+    caf::actor from;
+  };
+
   offload_router(caf::actor_system& sys, std::vector<std::shared_ptr<link>> uplinks,
-                 offload_config cfg);
+                 offload_config cfg, const registry* local_types);
 
   void on_request(caf::mailbox_element_ptr request);
+  /// An answer from an actor on the edge: to request `sequence`, or a migration's snapshot.
+  void on_edge_answer(uint64_t sequence, caf::message content);
   void on_response(size_t host, uint64_t sequence, uint64_t epoch,
                    caf::expected<caf::message> answer);
   void on_up(size_t host, const std::vector<std::string>& actor_types);
@@ -114,22 +144,35 @@ private:
   void transmit(const outgoing& out);
   using pending_map = std::map<uint64_t, pending_offload>;
 
-  /// With the lock held: places pending request `i` and, where a worker hosts its actor, marks
-  /// it sent now and adds it to `out`; a request for a type no worker hosts is taken out of
-  /// pending_ into `unhosted`. Returns the iterator past `i`.
+  /// With the lock held: places pending request `i` and, where a worker (or the edge) hosts its
+  /// actor, marks it sent now and adds it to `out`; a request for a type nothing hosts is taken
+  /// out of pending_ into `unhosted`. Returns the iterator past `i`.
   pending_map::iterator schedule(pending_map::iterator i, std::vector<outgoing>& out,
                                  std::vector<pending_offload>& unhosted);
   /// With the lock held: schedules every pending request `select` picks.
   template <class Select>
   void schedule_all(Select&& select, std::vector<outgoing>& out,
                     std::vector<pending_offload>& unhosted);
+  /// With the lock held: whether (type) may run on the edge now, for a request accepted then.
+  bool may_run_on_edge(const std::string& type, std::chrono::steady_clock::time_point accepted_at,
+                       std::chrono::steady_clock::time_point now) const;
+  /// With the lock held: ends the edge's instance of `id`, which moves to `to`; true when its
+  /// snapshot is on the way first, and requests for it wait until the snapshot is there.
+  bool start_migration(const actor_id& id, const placement& to);
   /// Sends `out` and fails `unhosted`; without the lock.
   void dispatch(const std::vector<outgoing>& out, std::vector<pending_offload>& unhosted);
+  /// Sends one request to the edge's own instance of its actor.
+  void run_on_edge(const outgoing& out);
+  /// With the lock held: the edge's instance of `id`, activated from its last snapshot if none
+  /// runs.
+  caf::actor edge_instance(const actor_id& id);
   void answer(const pending_offload& req, caf::message content);
 
   caf::actor_system& sys_;
   std::vector<std::shared_ptr<link>> uplinks_;
   offload_config cfg_;
+  const registry* local_types_;
+  std::shared_ptr<edge_actors> edge_actors_ = std::make_shared<edge_actors>();
   caf::strong_actor_ptr handle_;
   caf::actor timer_;
 
@@ -143,7 +186,11 @@ private:
   uint64_t stale_ = 0;
   uint64_t fenced_ = 0;
   /// The last snapshot of each logical actor, from the worker that runs it.
-  std::map<std::pair<std::string, std::string>, caf::message> snapshots_;
+  std::map<actor_id, caf::message> snapshots_;
+  /// Snapshot requests to actors leaving the edge, by their request number.
+  std::map<uint64_t, migration> migrations_;
+  uint64_t answered_on_edge_ = 0;
+  std::atomic<uint64_t> edge_activations_{0};
   uint64_t snapshots_kept_ = 0;
   uint64_t snapshots_sent_ = 0;
 

@@ -1,7 +1,8 @@
 // Which worker runs each logical actor the edge offloads, until the placement service decides:
 // a stable hash of (type, key, worker) picks among the live workers that host the type, so every
 // restart of the edge picks the same one; an actor stays on its worker while that lives, and
-// moves, with a new epoch, only when the worker is down at the next request.
+// moves, with a new epoch, only when the worker is down at the next request. An actor the edge
+// runs itself, for want of a live worker, moves to a worker as soon as one that hosts it is up.
 #pragma once
 
 #include <cstddef>
@@ -15,7 +16,7 @@
 
 namespace kite::edge {
 
-/// Where one logical actor runs: a worker by index, and the epoch of that decision.
+/// Where one logical actor runs: a worker by index (or the edge), and the epoch of that decision.
 struct placement {
   size_t host = 0;
   uint64_t epoch = 0;
@@ -35,11 +36,18 @@ public:
   /// Worker `host` is down: its actors move at their next placement.
   void host_down(size_t host);
 
-  bool up(size_t host) const { return hosts_.at(host).up; }
+  /// The host index that stands for the edge itself, which is always up.
+  size_t edge() const { return hosts_.size(); }
+
+  bool up(size_t host) const { return host == edge() || hosts_.at(host).up; }
 
   /// Where (type, key) runs: where it ran if that worker is up, else a live worker that hosts
-  /// the type, under a new epoch; empty when no live worker hosts it.
+  /// the type, under a new epoch; empty when no live worker hosts it. An actor on the edge
+  /// stays there until a live worker hosts its type.
   std::optional<placement> place(const std::string& type, const std::string& key);
+
+  /// Runs (type, key) on the edge, under a new epoch unless it runs there already.
+  placement place_on_edge(const std::string& type, const std::string& key);
 
   /// Where (type, key) was placed last, whether or not that worker is up.
   std::optional<placement> current(const std::string& type, const std::string& key) const;
@@ -64,6 +72,9 @@ private:
 
   /// The live worker with the highest hash for (type, key), if any hosts the type.
   std::optional<size_t> choose(const std::string& type, const std::string& key) const;
+  const std::string& name(size_t host) const;
+  /// Records `where` as (type, key)'s placement, logging the move from where it ran before.
+  void move(const std::string& type, const std::string& key, placement where);
 
   std::vector<host> hosts_;
   std::map<std::pair<std::string, std::string>, placement> placed_;

@@ -81,6 +81,10 @@ struct upstream_config {
 struct offload_config {
   std::chrono::milliseconds retry_interval{1000};
   uint32_t max_pending = 10000;
+  /// Whether a logical actor whose type the edge also hosts runs on the edge while no live
+  /// worker hosts it, and how long a request waits for one first.
+  bool local_fallback = true;
+  std::chrono::milliseconds local_after{1000};
 };
 
 /// The synthetic sensor at the head of the edge's pipeline.
