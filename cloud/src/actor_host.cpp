@@ -11,9 +11,18 @@
 
 namespace kite::cloud {
 
+namespace {
+
+std::string name_of(const std::pair<std::string, std::string>& id) {
+  return fmt::format("({}, {})", id.first, id.second);
+}
+
+} // namespace
+
 actor_host::actor_host(caf::actor_system& sys, const registry& types, link& uplink,
-                       snapshots_config snapshots)
-    : sys_(sys), types_(types), uplink_(uplink), snapshot_policy_(snapshots) {}
+                       snapshots_config snapshots, supervisor_flags supervision)
+    : sys_(sys), types_(types), uplink_(uplink), snapshot_policy_(snapshots),
+      active_(std::make_shared<table>(supervision)) {}
 
 actor_host::~actor_host() {
   shutdown();
@@ -131,6 +140,8 @@ caf::expected<caf::actor> actor_host::activate(const actor_id& id, uint64_t owne
   if (entry == nullptr || entry->where == runs_on::edge)
     return make_error(errc::unknown_actor_type,
                       fmt::format("this worker does not host actor type '{}'", id.first));
+  auto now = restart_clock::now();
+  if (auto held = active_->crashes.may_activate(name_of(id), now)) return held;
   caf::message snapshot;
   {
     std::lock_guard<std::mutex> guard{active_->mutex};
@@ -142,6 +153,7 @@ caf::expected<caf::actor> actor_host::activate(const actor_id& id, uint64_t owne
     }
   }
   auto actor = entry->spawn(sys_, id.second, snapshot);
+  active_->crashes.activated(name_of(id), now);
   {
     std::lock_guard<std::mutex> guard{active_->mutex};
     active_->actors.insert_or_assign(
@@ -152,10 +164,9 @@ caf::expected<caf::actor> actor_host::activate(const actor_id& id, uint64_t owne
   // already ended, CAF runs the functor at once.
   actor->attach_functor(
       [weak = std::weak_ptr<table>{active_}, id, addr = actor.address()](const caf::error& reason) {
-        if (reason && reason != caf::exit_reason::user_shutdown)
-          spdlog::warn("logical actor ({}, {}) ended: {}", id.first, id.second, describe(reason));
         auto active = weak.lock();
         if (!active) return;
+        active->crashes.ended(name_of(id), reason, restart_clock::now());
         std::lock_guard<std::mutex> guard{active->mutex};
         if (auto i = active->actors.find(id);
             i != active->actors.end() && i->second.actor.address() == addr)
@@ -196,6 +207,14 @@ void actor_host::shutdown() {
   }
   for (auto& entry : actors)
     caf::anon_send_exit(entry.second.actor, caf::exit_reason::user_shutdown);
+}
+
+supervisor_report actor_host::report() const {
+  return active_->crashes.report(restart_clock::now());
+}
+
+uint64_t actor_host::crashes() const {
+  return active_->crashes.crashes();
 }
 
 size_t actor_host::active() const {

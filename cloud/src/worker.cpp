@@ -49,7 +49,7 @@ int run_worker(const worker_config& cfg, const registry& types, const std::strin
     spdlog::error("{}", describe(uplink.error()));
     return 1;
   }
-  actor_host host{sys, types, **uplink, cfg.snapshots};
+  actor_host host{sys, types, **uplink, cfg.snapshots, cfg.supervision};
   (*uplink)->start(host.handlers());
   // However this function leaves, the link thread stops before `host` is gone.
   auto stop_link = caf::detail::make_scope_guard([&] { (*uplink)->stop(); });
@@ -70,9 +70,9 @@ int run_worker(const worker_config& cfg, const registry& types, const std::strin
     if (auto n = stats.frame_errors[i].load(); n > 0)
       by_reason += fmt::format(" {}={}", wire::to_string(static_cast<wire::frame_error>(i)), n);
   const auto& hosted = host.stats();
-  spdlog::info("worker '{}' stopped: requests={} activations={} duplicates={} fenced={} "
-               "lapses={} frames_in={} frames_out={} frame_errors={} refused_keys={}{}",
-               cfg.node.node_id, hosted.requests.load(), hosted.activations.load(),
+  spdlog::info("worker '{}' stopped: requests={} activations={} crashes={} duplicates={} "
+               "fenced={} lapses={} frames_in={} frames_out={} frame_errors={} refused_keys={}{}",
+               cfg.node.node_id, hosted.requests.load(), hosted.activations.load(), host.crashes(),
                stats.duplicates.load(), stats.fenced.load() + hosted.fenced.load(),
                stats.lapses.load(), stats.frames_in.load(), stats.frames_out.load(),
                stats.total_frame_errors(), stats.refused_keys.load(), by_reason);

@@ -53,7 +53,7 @@ int run_edge(const edge_config& cfg, const registry& types) {
     }
     uplinks.push_back(std::move(*uplink));
   }
-  auto router = offload_router::start(sys, uplinks, cfg.offload, &types);
+  auto router = offload_router::start(sys, uplinks, cfg.offload, &types, cfg.supervision);
   // Started downstream first, so each stage starts with its consumer's stable handle; a
   // restarted stage is reached through the same handle.
   child_spec sink{"sink", [handle = router->handle(), target = cfg.pipeline.target](

@@ -37,9 +37,10 @@ caf::behavior retry_timer(caf::event_based_actor* self, std::weak_ptr<offload_ro
 } // namespace
 
 offload_router::offload_router(caf::actor_system& sys, std::vector<std::shared_ptr<link>> uplinks,
-                               offload_config cfg, const registry* local_types)
+                               offload_config cfg, const registry* local_types,
+                               supervisor_flags local_supervision)
     : sys_(sys), uplinks_(std::move(uplinks)), cfg_(cfg), local_types_(local_types),
-      placements_([this] {
+      edge_actors_(std::make_shared<edge_actors>(local_supervision)), placements_([this] {
         std::vector<std::string> names;
         for (const auto& uplink : uplinks_)
           names.push_back(uplink->endpoint());
@@ -50,9 +51,10 @@ offload_router::offload_router(caf::actor_system& sys, std::vector<std::shared_p
 std::shared_ptr<offload_router> offload_router::start(caf::actor_system& sys,
                                                       std::vector<std::shared_ptr<link>> uplinks,
                                                       offload_config cfg,
-                                                      const registry* local_types) {
+                                                      const registry* local_types,
+                                                      supervisor_flags local_supervision) {
   std::shared_ptr<offload_router> self{
-      new offload_router(sys, std::move(uplinks), cfg, local_types)};
+      new offload_router(sys, std::move(uplinks), cfg, local_types, local_supervision)};
   auto* raw = self.get();
   // The links and the handle are stopped before the router goes, so they may hold it raw.
   self->handle_ = spawn_companion(
@@ -246,6 +248,7 @@ void offload_router::dispatch(const std::vector<outgoing>& out,
 void offload_router::run_on_edge(const outgoing& out) {
   std::vector<outgoing> again;
   std::vector<pending_offload> unhosted;
+  caf::error held;
   {
     std::lock_guard<std::mutex> guard{mutex_};
     auto i = pending_.find(out.sequence);
@@ -254,38 +257,49 @@ void offload_router::run_on_edge(const outgoing& out) {
       return; // answered, or placed again, since it was scheduled
     auto where = placements_.current(out.type, out.key);
     if (where && where->host == out.host && where->epoch == out.epoch) {
-      // Under the lock: a migration's snapshot request is queued after it, never before.
-      edge_instance({out.type, out.key})
-          ->enqueue(caf::make_mailbox_element(handle_, caf::make_message_id(out.sequence), {},
-                                              out.payload),
-                    nullptr);
-      return;
+      auto instance = edge_instance({out.type, out.key});
+      if (!instance) {
+        held = std::move(instance.error());
+      } else {
+        // Under the lock: a migration's snapshot request is queued after it, never before.
+        (*instance)->enqueue(
+            caf::make_mailbox_element(handle_, caf::make_message_id(out.sequence), {}, out.payload),
+            nullptr);
+        return;
+      }
+    } else {
+      schedule(i, again, unhosted); // it left the edge meanwhile
     }
-    schedule(i, again, unhosted); // it left the edge meanwhile
+  }
+  if (held) {
+    on_response(out.host, out.sequence, out.epoch, std::move(held));
+    return;
   }
   dispatch(again, unhosted);
 }
 
-caf::actor offload_router::edge_instance(const actor_id& id) {
+caf::expected<caf::actor> offload_router::edge_instance(const actor_id& id) {
   {
     std::lock_guard<std::mutex> guard{edge_actors_->mutex};
     if (auto i = edge_actors_->running.find(id); i != edge_actors_->running.end()) return i->second;
   }
+  auto name = fmt::format("({}, {})", id.first, id.second);
+  auto now = restart_clock::now();
+  if (auto held = edge_actors_->crashes.may_activate(name, now)) return held;
   caf::message snapshot;
   if (auto s = snapshots_.find(id); s != snapshots_.end()) snapshot = s->second;
   auto actor = local_types_->find_actor(id.first)->spawn(sys_, id.second, snapshot);
+  edge_actors_->crashes.activated(name, now);
   {
     std::lock_guard<std::mutex> guard{edge_actors_->mutex};
     edge_actors_->running[id] = actor;
   }
   // Attached after the entry exists: for an actor that already ended, CAF runs it at once.
-  actor->attach_functor([weak = std::weak_ptr<edge_actors>{edge_actors_}, id,
+  actor->attach_functor([weak = std::weak_ptr<edge_actors>{edge_actors_}, id, name,
                          addr = actor.address()](const caf::error& reason) {
-    if (reason && reason != caf::exit_reason::user_shutdown)
-      spdlog::warn("logical actor ({}, {}) on the edge ended: {}", id.first, id.second,
-                   describe(reason));
     auto actors = weak.lock();
     if (!actors) return;
+    actors->crashes.ended(name, reason, restart_clock::now());
     std::lock_guard<std::mutex> guard{actors->mutex};
     if (auto i = actors->running.find(id);
         i != actors->running.end() && i->second.address() == addr)

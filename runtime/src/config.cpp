@@ -40,9 +40,11 @@ void read_key(config_reader& r, const YAML::Node& map, const std::string& path, 
     r.fail(map[key], join(path, key), "expected a 40-character Z85 public key from `kite keygen`");
 }
 
-void read_supervision(config_reader& r, const YAML::Node& root, supervisor_flags& out) {
+/// Reads `supervision:`; `keys` are those this kind of node takes.
+void read_supervision(config_reader& r, const YAML::Node& root, supervisor_flags& out,
+                      std::vector<std::string> keys) {
   auto sup = r.section(root, "", "supervision");
-  r.only_keys(sup, "supervision", {"strategy", "intensity", "period", "backoff", "max_waiting"});
+  r.only_keys(sup, "supervision", keys);
   std::string strategy;
   r.read_choice(sup, "supervision", "strategy", strategy,
                 {"one_for_one", "one_for_all", "rest_for_one"});
@@ -157,6 +159,8 @@ caf::expected<worker_config> load_worker_config(const std::string& path) {
   read_node(r, *root, {"bind", "request_timeout", "duplicates", "snapshots"}, "worker", cfg.node);
   r.read(*root, "", "bind", cfg.bind);
   r.read(*root, "", "request_timeout", cfg.request_timeout);
+  // Each hosted logical actor is supervised on its own: no strategy, no handles to hold for.
+  read_supervision(r, *root, cfg.supervision, {"intensity", "period", "backoff"});
   auto duplicates = r.section(*root, "", "duplicates");
   r.only_keys(duplicates, "duplicates", {"window", "max_requests"});
   r.read(duplicates, "duplicates", "window", cfg.duplicates.window);
@@ -184,7 +188,8 @@ caf::expected<edge_config> load_edge_config(const std::string& path) {
   config_reader r{path};
   edge_config cfg;
   read_node(r, *root, {"upstreams", "offload", "pipeline"}, "edge", cfg.node);
-  read_supervision(r, *root, cfg.supervision);
+  read_supervision(r, *root, cfg.supervision,
+                   {"strategy", "intensity", "period", "backoff", "max_waiting"});
   read_upstreams(r, *root, cfg.node.security.curve, cfg.upstreams);
 
   auto offload = r.section(*root, "", "offload");

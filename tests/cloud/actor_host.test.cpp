@@ -22,6 +22,24 @@ caf::behavior quitter(caf::event_based_actor* self, const std::string&) {
   return {};
 }
 
+caf::behavior crasher(caf::event_based_actor* self, const std::string&) {
+  self->quit(caf::make_error(caf::sec::runtime_error));
+  return {};
+}
+
+/// Registers `type` spawning `behavior`, returning only once the actor has ended, as a user
+/// actor that fails in its constructor would.
+void add_ending(registry& types, const std::string& type,
+                caf::behavior (*behavior)(caf::event_based_actor*, const std::string&)) {
+  types.add_actor(type, runs_on::cloud, [behavior](caf::actor_system& sys, const std::string& key) {
+    auto actor = sys.spawn(behavior, key);
+    caf::scoped_actor {
+      sys
+      } -> wait_for(actor);
+    return actor;
+  });
+}
+
 } // namespace
 
 namespace {
@@ -29,14 +47,16 @@ namespace {
 /// A worker's host and link, with no client: answers go nowhere, the host's decisions are
 /// what the tests read.
 struct host_fixture {
-  explicit host_fixture(const std::function<void(registry&)>& add_types = {})
+  explicit host_fixture(const std::function<void(registry&)>& add_types = {},
+                        supervisor_flags supervision = {})
       : sys{configure(add_types)} {
     link_settings settings;
     settings.node_id = "test-worker";
     settings.endpoint = "tcp://127.0.0.1:*";
     settings.curve = false;
     uplink = std::move(*link::serve(sys, settings, types.messages()));
-    host = std::make_unique<cloud::actor_host>(sys, types, *uplink);
+    host =
+        std::make_unique<cloud::actor_host>(sys, types, *uplink, snapshots_config{}, supervision);
     uplink->start(host->handlers());
   }
 
@@ -70,18 +90,7 @@ struct host_fixture {
 } // namespace
 
 TEST_CASE("actor host: a logical actor that ended is activated afresh by the next request") {
-  // An actor that has ended by the time the host gets its handle, as a user actor that fails
-  // in its constructor would.
-  host_fixture f{[](registry& types) {
-    types.add_actor("test.quitter", runs_on::cloud,
-                    [](caf::actor_system& sys, const std::string& key) {
-                      auto actor = sys.spawn(quitter, key);
-                      caf::scoped_actor {
-                        sys
-                        } -> wait_for(actor);
-                      return actor;
-                    });
-  }};
+  host_fixture f{[](registry& types) { add_ending(types, "test.quitter", quitter); }};
   f.request(1, 1, 1, "k", "test.quitter");
   CHECK(f.host->stats().activations == 1);
   // The exit hook removes the ended actor from the table; wait for it, bounded.
@@ -131,5 +140,30 @@ TEST_CASE("actor host: a lapsed peer's actors end, other peers' stay") {
   CHECK(f.host->stats().moved == 2);
   // Placed here again later, the actor starts afresh.
   f.request(1, 3, 9, "a");
+  CHECK(f.host->stats().activations == 4);
+}
+
+TEST_CASE("actor host: a logical actor that crashes in a loop is held back, not re-activated") {
+  supervisor_flags supervision;
+  supervision.intensity = 2;
+  supervision.period = std::chrono::seconds(60);
+  supervision.backoff = {std::chrono::seconds(60), std::chrono::seconds(60), 0.0};
+  host_fixture f{[](registry& types) { add_ending(types, "test.crasher", crasher); }, supervision};
+  // Two crashes are within the intensity; the third holds the actor back for the backoff.
+  for (uint64_t sequence = 1; sequence <= 3; ++sequence)
+    f.request(1, sequence, 1, "k", "test.crasher");
+  CHECK(f.host->stats().activations == 3);
+  CHECK(f.host->crashes() == 3);
+  f.request(1, 4, 1, "k", "test.crasher");
+  CHECK(f.host->stats().activations == 3);
+  CHECK(f.host->stats().failures == 1);
+  auto report = f.host->report();
+  REQUIRE(report.children.size() == 1);
+  CHECK(report.children[0].id == "(test.crasher, k)");
+  CHECK(report.children[0].state == "held back");
+  CHECK(report.children[0].restarts == 2);
+  CHECK(report.children[0].last_exit == "runtime_error");
+  // Other keys of the same type are supervised on their own.
+  f.request(1, 5, 1, "other", "test.crasher");
   CHECK(f.host->stats().activations == 4);
 }

@@ -3,7 +3,9 @@
 // Each activation belongs to the peer that placed it, at that peer's placement epoch: a request
 // with an older epoch is refused (the actor moved since), a newer one starts a fresh instance.
 // Stateful actors are snapshotted to that peer, which sends the snapshot back to the actor's next
-// worker, so a re-activated actor starts from its last snapshot.
+// worker, so a re-activated actor starts from its last snapshot. The host supervises what it
+// activates: a crashed actor is activated again by its next request, and one that crashes in a
+// loop is held back (crash_ledger).
 #pragma once
 
 #include <atomic>
@@ -19,6 +21,7 @@
 #include <caf/actor_system.hpp>
 
 #include "kite/runtime/config.hpp"
+#include "kite/runtime/crash_ledger.hpp"
 #include "kite/runtime/link.hpp"
 #include "kite/runtime/registry.hpp"
 
@@ -42,7 +45,7 @@ struct host_stats {
 class actor_host {
 public:
   actor_host(caf::actor_system& sys, const registry& types, link& uplink,
-             snapshots_config snapshots = {});
+             snapshots_config snapshots = {}, supervisor_flags supervision = {});
   ~actor_host();
   actor_host(const actor_host&) = delete;
   actor_host& operator=(const actor_host&) = delete;
@@ -69,6 +72,12 @@ public:
 
   const host_stats& stats() const { return stats_; }
 
+  /// The hosted actors that crashed recently, as their supervisor sees them.
+  supervisor_report report() const;
+
+  /// Crashes of hosted actors since the start.
+  uint64_t crashes() const;
+
   /// How many logical actors run now.
   size_t active() const;
 
@@ -93,9 +102,12 @@ private:
   };
   /// Shared with the exit hooks of hosted actors, which may run after the host is gone.
   struct table {
+    explicit table(supervisor_flags supervision) : crashes("hosted", supervision) {}
+
     std::mutex mutex;
     std::map<actor_id, activation> actors;
     std::map<actor_id, restore> restores;
+    crash_ledger crashes;
   };
   /// Where a request goes, and whether to snapshot the actor right after it.
   struct target {
@@ -117,7 +129,7 @@ private:
   const registry& types_;
   link& uplink_;
   snapshots_config snapshot_policy_;
-  std::shared_ptr<table> active_ = std::make_shared<table>();
+  std::shared_ptr<table> active_;
   host_stats stats_;
 };
 

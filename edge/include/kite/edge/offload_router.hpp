@@ -25,6 +25,7 @@
 
 #include "kite/edge/placement_table.hpp"
 #include "kite/runtime/config.hpp"
+#include "kite/runtime/crash_ledger.hpp"
 #include "kite/runtime/link.hpp"
 #include "kite/runtime/registry.hpp"
 
@@ -78,12 +79,11 @@ struct router_stats {
 class offload_router {
 public:
   /// Creates a router over one client link per worker and starts the links with it. Types of
-  /// `local_types` that run on the edge may run here (cfg.local_fallback); it must outlive the
-  /// router.
-  static std::shared_ptr<offload_router> start(caf::actor_system& sys,
-                                               std::vector<std::shared_ptr<link>> uplinks,
-                                               offload_config cfg,
-                                               const registry* local_types = nullptr);
+  /// `local_types` that run on the edge may run here (cfg.local_fallback), each supervised
+  /// under `local_supervision`'s intensity and backoff; `local_types` must outlive the router.
+  static std::shared_ptr<offload_router>
+  start(caf::actor_system& sys, std::vector<std::shared_ptr<link>> uplinks, offload_config cfg,
+        const registry* local_types = nullptr, supervisor_flags local_supervision = {});
 
   ~offload_router();
   offload_router(const offload_router&) = delete;
@@ -117,8 +117,11 @@ private:
 
   /// Actors the edge runs itself; shared with their exit hooks, which may outlive the router.
   struct edge_actors {
+    explicit edge_actors(supervisor_flags supervision) : crashes("edge", supervision) {}
+
     std::mutex mutex;
     std::map<actor_id, caf::actor> running;
+    crash_ledger crashes;
   };
 
   /// An actor leaving the edge for worker `to`: its snapshot is on the way.
@@ -129,7 +132,8 @@ private:
   };
 
   offload_router(caf::actor_system& sys, std::vector<std::shared_ptr<link>> uplinks,
-                 offload_config cfg, const registry* local_types);
+                 offload_config cfg, const registry* local_types,
+                 supervisor_flags local_supervision);
 
   void on_request(caf::mailbox_element_ptr request);
   /// An answer from an actor on the edge: to request `sequence`, or a migration's snapshot.
@@ -164,15 +168,15 @@ private:
   /// Sends one request to the edge's own instance of its actor.
   void run_on_edge(const outgoing& out);
   /// With the lock held: the edge's instance of `id`, activated from its last snapshot if none
-  /// runs.
-  caf::actor edge_instance(const actor_id& id);
+  /// runs; an error while a crash loop holds it back.
+  caf::expected<caf::actor> edge_instance(const actor_id& id);
   void answer(const pending_offload& req, caf::message content);
 
   caf::actor_system& sys_;
   std::vector<std::shared_ptr<link>> uplinks_;
   offload_config cfg_;
   const registry* local_types_;
-  std::shared_ptr<edge_actors> edge_actors_ = std::make_shared<edge_actors>();
+  std::shared_ptr<edge_actors> edge_actors_;
   caf::strong_actor_ptr handle_;
   caf::actor timer_;
 

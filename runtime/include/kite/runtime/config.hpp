@@ -68,6 +68,8 @@ struct worker_config {
   std::chrono::milliseconds request_timeout{5000};
   duplicates_config duplicates;
   snapshots_config snapshots;
+  /// Restart intensity and backoff of each hosted logical actor.
+  supervisor_flags supervision;
 };
 
 /// One worker an edge connects to.
