@@ -20,9 +20,9 @@ std::string name_of(const std::pair<std::string, std::string>& id) {
 } // namespace
 
 actor_host::actor_host(caf::actor_system& sys, const registry& types, link& uplink,
-                       snapshots_config snapshots, supervisor_flags supervision)
+                       snapshots_config snapshots, supervisor_flags supervision, metrics* counts)
     : sys_(sys), types_(types), uplink_(uplink), snapshot_policy_(snapshots),
-      active_(std::make_shared<table>(supervision)) {}
+      active_(std::make_shared<table>(supervision, counts)) {}
 
 actor_host::~actor_host() {
   shutdown();

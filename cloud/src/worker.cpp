@@ -37,6 +37,12 @@ int run_worker(const worker_config& cfg, const registry& types, const std::strin
     spdlog::error("{}", describe(keys.error()));
     return 1;
   }
+  // Before the actor system, so the exit hooks of its actors can still count.
+  metrics counts;
+  if (auto err = serve_metrics(cfg.node, counts)) {
+    spdlog::error("{}", describe(err));
+    return 1;
+  }
   caf::actor_system sys{sys_cfg};
 
   auto settings = make_link_settings(cfg.node, std::move(*keys), types.actor_names(runs_on::cloud));
@@ -49,7 +55,7 @@ int run_worker(const worker_config& cfg, const registry& types, const std::strin
     spdlog::error("{}", describe(uplink.error()));
     return 1;
   }
-  actor_host host{sys, types, **uplink, cfg.snapshots, cfg.supervision};
+  actor_host host{sys, types, **uplink, cfg.snapshots, cfg.supervision, &counts};
   (*uplink)->start(host.handlers());
   // However this function leaves, the link thread stops before `host` is gone.
   auto stop_link = caf::detail::make_scope_guard([&] { (*uplink)->stop(); });

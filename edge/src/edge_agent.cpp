@@ -39,6 +39,12 @@ int run_edge(const edge_config& cfg, const registry& types) {
     spdlog::error("{}", describe(keys.error()));
     return 1;
   }
+  // Before the actor system, so the exit hooks of its actors can still count.
+  metrics counts;
+  if (auto err = serve_metrics(cfg.node, counts)) {
+    spdlog::error("{}", describe(err));
+    return 1;
+  }
   caf::actor_system sys{sys_cfg};
 
   std::vector<std::shared_ptr<link>> uplinks;
@@ -53,7 +59,7 @@ int run_edge(const edge_config& cfg, const registry& types) {
     }
     uplinks.push_back(std::move(*uplink));
   }
-  auto router = offload_router::start(sys, uplinks, cfg.offload, &types, cfg.supervision);
+  auto router = offload_router::start(sys, uplinks, cfg.offload, &types, cfg.supervision, &counts);
   // Started downstream first, so each stage starts with its consumer's stable handle; a
   // restarted stage is reached through the same handle.
   child_spec sink{"sink", [handle = router->handle(), target = cfg.pipeline.target](
@@ -68,7 +74,8 @@ int run_edge(const edge_config& cfg, const registry& types) {
                                                              const child_handles& siblings) {
                       return sys.spawn(actors::synthetic_source, source, siblings.at("stage"));
                     }};
-  auto pipeline = spawn_supervisor(sys, "pipeline", cfg.supervision, {sink, stage, source});
+  auto pipeline =
+      spawn_supervisor(sys, "pipeline", cfg.supervision, {sink, stage, source}, &counts);
   spdlog::info("edge '{}' started: {} Hz source -> window_mean({}) -> ({}, {}) on {} workers",
                cfg.node.node_id, cfg.pipeline.source.rate_hz, cfg.pipeline.stage.window,
                cfg.pipeline.target.type, cfg.pipeline.target.key, uplinks.size());

@@ -38,9 +38,9 @@ caf::behavior retry_timer(caf::event_based_actor* self, std::weak_ptr<offload_ro
 
 offload_router::offload_router(caf::actor_system& sys, std::vector<std::shared_ptr<link>> uplinks,
                                offload_config cfg, const registry* local_types,
-                               supervisor_flags local_supervision)
+                               supervisor_flags local_supervision, metrics* counts)
     : sys_(sys), uplinks_(std::move(uplinks)), cfg_(cfg), local_types_(local_types),
-      edge_actors_(std::make_shared<edge_actors>(local_supervision)), placements_([this] {
+      edge_actors_(std::make_shared<edge_actors>(local_supervision, counts)), placements_([this] {
         std::vector<std::string> names;
         for (const auto& uplink : uplinks_)
           names.push_back(uplink->endpoint());
@@ -48,13 +48,12 @@ offload_router::offload_router(caf::actor_system& sys, std::vector<std::shared_p
       }()),
       answered_by_(uplinks_.size(), 0) {}
 
-std::shared_ptr<offload_router> offload_router::start(caf::actor_system& sys,
-                                                      std::vector<std::shared_ptr<link>> uplinks,
-                                                      offload_config cfg,
-                                                      const registry* local_types,
-                                                      supervisor_flags local_supervision) {
+std::shared_ptr<offload_router>
+offload_router::start(caf::actor_system& sys, std::vector<std::shared_ptr<link>> uplinks,
+                      offload_config cfg, const registry* local_types,
+                      supervisor_flags local_supervision, metrics* counts) {
   std::shared_ptr<offload_router> self{
-      new offload_router(sys, std::move(uplinks), cfg, local_types, local_supervision)};
+      new offload_router(sys, std::move(uplinks), cfg, local_types, local_supervision, counts)};
   auto* raw = self.get();
   // The links and the handle are stopped before the router goes, so they may hold it raw.
   self->handle_ = spawn_companion(

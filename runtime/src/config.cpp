@@ -66,8 +66,8 @@ void read_supervision(config_reader& r, const YAML::Node& root, supervisor_flags
 
 void read_node(config_reader& r, const YAML::Node& root, std::vector<std::string> extra_keys,
                const std::string& expected_kind, node_config& out) {
-  std::vector<std::string> keys{"kind", "node_id",  "threads",    "log",
-                                "link", "security", "supervision"};
+  std::vector<std::string> keys{"kind", "node_id",  "threads",     "log",
+                                "link", "security", "supervision", "metrics"};
   keys.insert(keys.end(), extra_keys.begin(), extra_keys.end());
   r.only_keys(root, "", keys);
   std::string kind;
@@ -85,6 +85,12 @@ void read_node(config_reader& r, const YAML::Node& root, std::vector<std::string
   auto log = r.section(root, "", "log");
   r.only_keys(log, "log", {"level"});
   r.read_choice(log, "log", "level", out.log.level, log_levels);
+
+  auto metrics = r.section(root, "", "metrics");
+  r.only_keys(metrics, "metrics", {"listen"});
+  r.read(metrics, "metrics", "listen", out.metrics_listen);
+  if (!out.metrics_listen.empty() && out.metrics_listen.find(':') == std::string::npos)
+    r.fail(metrics["listen"], "metrics.listen", "expected host:port, such as 127.0.0.1:9464");
 
   auto link = r.section(root, "", "link");
   r.only_keys(link, "link",

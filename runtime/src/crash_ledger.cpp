@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "kite/runtime/error.hpp"
+#include "kite/runtime/metrics.hpp"
 
 namespace kite {
 
@@ -15,8 +16,15 @@ int64_t millis(restart_clock::duration d) {
 
 } // namespace
 
-crash_ledger::crash_ledger(std::string name, supervisor_flags flags)
-    : name_(std::move(name)), flags_(flags) {}
+crash_ledger::crash_ledger(std::string name, supervisor_flags flags, metrics* counts)
+    : name_(std::move(name)), flags_(flags) {
+  if (counts == nullptr) return;
+  crash_count_ = &counts->counter("kite_logical_actor_crashes_total",
+                                  "Logical actors that ended abnormally", {{"host", name_}});
+  hold_back_count_ = &counts->counter(
+      "kite_logical_actor_hold_backs_total",
+      "Logical actors held back for crashing past their restart intensity", {{"host", name_}});
+}
 
 caf::error crash_ledger::may_activate(const std::string& id, restart_clock::time_point now) {
   std::lock_guard<std::mutex> guard{mutex_};
@@ -46,6 +54,7 @@ void crash_ledger::ended(const std::string& id, const caf::error& reason,
     return;
   }
   ++crashes_;
+  if (crash_count_ != nullptr) crash_count_->Increment();
   forget_quiet(now);
   auto& h = actors_.try_emplace(id, flags_).first->second;
   h.running = false;
@@ -60,6 +69,7 @@ void crash_ledger::ended(const std::string& id, const caf::error& reason,
   auto delay = backoff_delay(flags_.backoff, h.consecutive,
                              std::uniform_real_distribution<double>{0.0, 1.0}(random_));
   h.held_until = now + delay;
+  if (hold_back_count_ != nullptr) hold_back_count_->Increment();
   spdlog::error("{}: logical actor {} crashed more than {} times within {} ms ({}); held back "
                 "for {} ms",
                 name_, id, flags_.intensity, flags_.period.count(), h.last_exit, delay.count());

@@ -84,4 +84,13 @@ int wait_for_stop_signal() {
   return signal;
 }
 
+caf::error serve_metrics(const node_config& cfg, metrics& counts) {
+  if (cfg.metrics_listen.empty()) return {};
+  auto port = counts.serve(cfg.metrics_listen);
+  if (!port) return port.error();
+  auto host = cfg.metrics_listen.substr(0, cfg.metrics_listen.rfind(':'));
+  spdlog::info("metrics on http://{}:{}/metrics", host, *port);
+  return {};
+}
+
 } // namespace kite

@@ -13,6 +13,7 @@
 
 #include "child_proxy.hpp"
 #include "kite/runtime/error.hpp"
+#include "kite/runtime/metrics.hpp"
 
 namespace kite {
 
@@ -81,9 +82,20 @@ struct supervisor_state {
   /// The running incarnations, by child index: what a supervisor that is killed outright
   /// takes with it. Shared with that exit hook, which runs after the state is gone.
   std::shared_ptr<std::vector<caf::actor>> live;
+
+  metrics* counts = nullptr;
 };
 
 using supervisor_actor = caf::stateful_actor<supervisor_state>;
+
+/// Sets child `id`'s running gauge, when the supervisor keeps metrics.
+void count_running(const supervisor_state& s, const std::string& id, bool running) {
+  if (s.counts == nullptr) return;
+  s.counts
+      ->gauge("kite_supervisor_child_running", "1 while the child runs, else 0",
+              {{"supervisor", s.label}, {"child", id}})
+      .Set(running ? 1 : 0);
+}
 
 void handle_failure(supervisor_actor* self, size_t index, const caf::error& reason);
 
@@ -120,6 +132,7 @@ bool start_child(supervisor_actor* self, size_t index) {
   slot.started_at = restart_clock::now();
   ++slot.generation;
   slot.proxy->attach(actor);
+  count_running(self->state, slot.spec.id, true);
   return true;
 }
 
@@ -244,6 +257,12 @@ std::vector<size_t> restart_set(supervisor_actor* self, size_t failed) {
 /// Past the restart intensity: stop everything and fail, so the parent decides.
 void give_up(supervisor_actor* self, const child_slot& slot, const caf::error& reason) {
   auto& s = self->state;
+  if (s.counts != nullptr)
+    s.counts
+        ->counter("kite_supervisor_give_ups_total",
+                  "Times the supervisor passed its restart intensity and stopped",
+                  {{"supervisor", s.label}})
+        .Increment();
   spdlog::error("supervisor {}: child '{}' failed ({}) after {} restarts within {} ms; giving up",
                 s.label, slot.spec.id, exit_text(reason), s.flags.intensity,
                 s.flags.period.count());
@@ -322,6 +341,7 @@ void on_down(supervisor_actor* self, const caf::down_msg& down) {
   slot.state = phase::stopped;
   slot.last_exit = exit_text(down.reason);
   slot.proxy->detach();
+  count_running(s, slot.spec.id, false);
   if (was == phase::stopping) {
     if (s.awaiting_stop == index) stop_next(self);
     return;
@@ -340,9 +360,10 @@ void on_down(supervisor_actor* self, const caf::down_msg& down) {
 
 caf::behavior supervisor(supervisor_actor* self, std::string label, supervisor_flags flags,
                          std::vector<child_slot> children,
-                         std::map<std::string, caf::actor> handles) {
+                         std::map<std::string, caf::actor> handles, metrics* counts) {
   auto& s = self->state;
   s.label = std::move(label);
+  s.counts = counts;
   s.handles = std::move(handles);
   s.flags = flags;
   s.children = std::move(children);
@@ -380,6 +401,11 @@ caf::behavior supervisor(supervisor_actor* self, std::string label, supervisor_f
           auto& slot = s.children[*k];
           if (slot.state != phase::restarting) continue;
           ++slot.restarts;
+          if (s.counts != nullptr)
+            s.counts
+                ->counter("kite_supervisor_restarts_total", "Restarts of the child",
+                          {{"supervisor", s.label}, {"child", slot.spec.id}})
+                .Increment();
           if (!start_child(self, *k)) {
             retry_start(self, std::vector<size_t>(k, indices.end()));
             return;
@@ -409,7 +435,7 @@ caf::behavior supervisor(supervisor_actor* self, std::string label, supervisor_f
 } // namespace
 
 supervised spawn_supervisor(caf::actor_system& sys, std::string name, supervisor_flags flags,
-                            std::vector<child_spec> children) {
+                            std::vector<child_spec> children, metrics* counts) {
   supervised out;
   std::vector<child_slot> slots;
   for (auto& spec : children) {
@@ -419,7 +445,8 @@ supervised spawn_supervisor(caf::actor_system& sys, std::string name, supervisor
     slot.spec = std::move(spec);
     slots.push_back(std::move(slot));
   }
-  out.supervisor = sys.spawn(supervisor, std::move(name), flags, std::move(slots), out.children);
+  out.supervisor =
+      sys.spawn(supervisor, std::move(name), flags, std::move(slots), out.children, counts);
   return out;
 }
 

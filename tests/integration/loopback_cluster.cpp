@@ -104,10 +104,11 @@ pipeline:
   source: {{ rate_hz: {}, values: 8, count: {} }}
   stage: {{ window: 4 }}
   target: {{ type: kite.summarize }}
-)",
+{})",
                                  options.name, dir_, key, upstreams, options.retry_interval,
                                  options.local_fallback, options.local_after, options.rate_hz,
-                                 options.count));
+                                 options.count,
+                                 options.metrics ? "metrics: {listen: \"127.0.0.1:0\"}" : ""));
   return std::make_unique<child_process>(
       std::vector<std::string>{KITE_EDGE_BIN, "--config", config},
       fmt::format("{}/{}.log", dir_, options.name));

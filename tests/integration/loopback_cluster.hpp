@@ -22,6 +22,8 @@ struct edge_options {
   /// Off unless a test asks: most follow requests through workers.
   bool local_fallback = false;
   std::string local_after = "1s";
+  /// Serve metrics on a port of the OS's choice; the log says which.
+  bool metrics = false;
 };
 
 /// Owns a temp dir, keys, configs and the processes started from them.

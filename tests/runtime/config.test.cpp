@@ -76,6 +76,23 @@ TEST_CASE("config: the edge's local fallback loads, and a bad switch is named wi
         path + ":6:19: key 'offload.local_fallback': expected true or false, got 'sometimes'");
 }
 
+TEST_CASE("config: metrics.listen loads, and one without a port is named with its line") {
+  kite::test::temp_dir dir;
+  auto worker = [&](const std::string& listen) {
+    return dir.write("worker.yaml", "kind: worker\nnode_id: w\nsecurity: {curve: false}\n"
+                                    "metrics:\n  listen: " +
+                                        listen + "\n");
+  };
+  auto cfg = kite::load_worker_config(worker("0.0.0.0:9464"));
+  REQUIRE(cfg);
+  CHECK(cfg->node.metrics_listen == "0.0.0.0:9464");
+  auto path = worker("localhost");
+  auto bad = kite::load_worker_config(path);
+  REQUIRE_FALSE(bad);
+  CHECK(problems_of(bad.error()) ==
+        path + ":5:11: key 'metrics.listen': expected host:port, such as 127.0.0.1:9464");
+}
+
 TEST_CASE("config: an unknown key is an error that suggests the nearest valid key") {
   kite::test::temp_dir dir;
   auto path = dir.write("worker.yaml", "kind: worker\nnode_id: w\nsecurity: {curve: false}\n"

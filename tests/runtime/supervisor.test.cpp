@@ -15,6 +15,7 @@
 #include <catch2/catch.hpp>
 
 #include "kite/runtime/error.hpp"
+#include "kite/runtime/metrics.hpp"
 
 using namespace kite;
 using std::chrono::milliseconds;
@@ -180,6 +181,28 @@ TEST_CASE("supervisor: one_for_one restarts only the child that failed") {
   CHECK(f.child_of(r, "b").last_exit.find("runtime_error") != std::string::npos);
   CHECK(r.recent_restarts == 1);
   f.stop(sup.supervisor);
+}
+
+TEST_CASE("supervisor: restarts, running children and give-ups are counted in metrics") {
+  metrics counts; // outlives the actor system, as a node's does
+  fixture f;
+  auto once = flags(restart_strategy::one_for_one);
+  once.intensity = 1;
+  auto sup = spawn_supervisor(*f.sys, "t", once, {child(f.log, "a"), child(f.log, "b")}, &counts);
+  caf::anon_send(sup.children["b"], crash_atom::value);
+  f.await_restarts(sup.supervisor, "b", 1);
+  auto text = counts.scrape();
+  CHECK_THAT(text,
+             Catch::Contains(R"(kite_supervisor_restarts_total{child="b",supervisor="t"} 1)"));
+  CHECK_THAT(text, Catch::Contains(R"(kite_supervisor_child_running{child="a",supervisor="t"} 1)"));
+  // A second crash is past the intensity: the supervisor stops its children and gives up.
+  caf::scoped_actor self{*f.sys};
+  self->monitor(sup.supervisor);
+  caf::anon_send(sup.children["b"], crash_atom::value);
+  self->receive([](caf::down_msg&) {});
+  text = counts.scrape();
+  CHECK_THAT(text, Catch::Contains(R"(kite_supervisor_give_ups_total{supervisor="t"} 1)"));
+  CHECK_THAT(text, Catch::Contains(R"(kite_supervisor_child_running{child="a",supervisor="t"} 0)"));
 }
 
 TEST_CASE("supervisor: one_for_all stops the others in reverse order and restarts all in order") {

@@ -44,8 +44,10 @@ struct host_stats {
 /// The request handler of a worker's server link; `types` and `uplink` must outlive it.
 class actor_host {
 public:
+  /// `counts`, if given, must outlive the actor system.
   actor_host(caf::actor_system& sys, const registry& types, link& uplink,
-             snapshots_config snapshots = {}, supervisor_flags supervision = {});
+             snapshots_config snapshots = {}, supervisor_flags supervision = {},
+             metrics* counts = nullptr);
   ~actor_host();
   actor_host(const actor_host&) = delete;
   actor_host& operator=(const actor_host&) = delete;
@@ -102,7 +104,7 @@ private:
   };
   /// Shared with the exit hooks of hosted actors, which may run after the host is gone.
   struct table {
-    explicit table(supervisor_flags supervision) : crashes("hosted", supervision) {}
+    table(supervisor_flags supervision, metrics* counts) : crashes("hosted", supervision, counts) {}
 
     std::mutex mutex;
     std::map<actor_id, activation> actors;

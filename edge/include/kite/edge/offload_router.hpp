@@ -80,10 +80,12 @@ class offload_router {
 public:
   /// Creates a router over one client link per worker and starts the links with it. Types of
   /// `local_types` that run on the edge may run here (cfg.local_fallback), each supervised
-  /// under `local_supervision`'s intensity and backoff; `local_types` must outlive the router.
+  /// under `local_supervision`'s intensity and backoff and counted in `counts`; both must
+  /// outlive the actor system.
   static std::shared_ptr<offload_router>
   start(caf::actor_system& sys, std::vector<std::shared_ptr<link>> uplinks, offload_config cfg,
-        const registry* local_types = nullptr, supervisor_flags local_supervision = {});
+        const registry* local_types = nullptr, supervisor_flags local_supervision = {},
+        metrics* counts = nullptr);
 
   ~offload_router();
   offload_router(const offload_router&) = delete;
@@ -117,7 +119,8 @@ private:
 
   /// Actors the edge runs itself; shared with their exit hooks, which may outlive the router.
   struct edge_actors {
-    explicit edge_actors(supervisor_flags supervision) : crashes("edge", supervision) {}
+    edge_actors(supervisor_flags supervision, metrics* counts)
+        : crashes("edge", supervision, counts) {}
 
     std::mutex mutex;
     std::map<actor_id, caf::actor> running;
@@ -133,7 +136,7 @@ private:
 
   offload_router(caf::actor_system& sys, std::vector<std::shared_ptr<link>> uplinks,
                  offload_config cfg, const registry* local_types,
-                 supervisor_flags local_supervision);
+                 supervisor_flags local_supervision, metrics* counts);
 
   void on_request(caf::mailbox_element_ptr request);
   /// An answer from an actor on the edge: to request `sequence`, or a migration's snapshot.

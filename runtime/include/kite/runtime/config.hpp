@@ -45,6 +45,8 @@ struct node_config {
   log_config log;
   link_config link;
   security_config security;
+  /// Where to serve Prometheus metrics ("host:port"; port 0 picks one); empty: not served.
+  std::string metrics_listen;
 };
 
 /// How long a worker recognises a resent request, so that it is handled once.

@@ -13,18 +13,23 @@
 #include <string>
 
 #include <caf/error.hpp>
+#include <prometheus/counter.h>
 
 #include "kite/runtime/restart_policy.hpp"
 #include "kite/runtime/supervisor.hpp"
 
 namespace kite {
 
+class metrics;
+
 /// The crash history of the logical actors one host activates; thread-safe.
 class crash_ledger {
 public:
-  /// `name` labels logs and reports; `flags` give the intensity, period and backoff that apply
-  /// to each logical actor on its own (its strategy is one_for_one).
-  crash_ledger(std::string name, supervisor_flags flags);
+  /// `name` labels logs, reports and metrics; `flags` give the intensity, period and backoff
+  /// that apply to each logical actor on its own (its strategy is one_for_one). With `counts`,
+  /// which must outlive the ledger, it keeps kite_logical_actor_crashes_total and
+  /// kite_logical_actor_hold_backs_total labelled host=`name`.
+  crash_ledger(std::string name, supervisor_flags flags, metrics* counts = nullptr);
 
   /// Whether actor `id` may be activated at `now`: an error (restart_limit) naming its crashes
   /// and when it may run again while it is held back.
@@ -66,6 +71,8 @@ private:
   std::map<std::string, history> actors_;
   uint64_t crashes_ = 0;
   std::mt19937 random_{std::random_device{}()};
+  prometheus::Counter* crash_count_ = nullptr;
+  prometheus::Counter* hold_back_count_ = nullptr;
 };
 
 } // namespace kite

@@ -11,6 +11,7 @@
 #include "kite/runtime/config.hpp"
 #include "kite/runtime/keys.hpp"
 #include "kite/runtime/link.hpp"
+#include "kite/runtime/metrics.hpp"
 #include "kite/runtime/registry.hpp"
 
 namespace kite {
@@ -36,6 +37,9 @@ link_settings make_link_settings(const node_config& cfg, keypair keys,
 
 /// Blocks SIGINT and SIGTERM in this thread and every thread started after it.
 void block_stop_signals();
+
+/// Serves `counts` on the config's metrics.listen, if it names one, and logs the URL.
+caf::error serve_metrics(const node_config& cfg, metrics& counts);
 
 /// Waits for SIGINT or SIGTERM (blocked first with block_stop_signals) and returns it.
 int wait_for_stop_signal();

@@ -19,6 +19,8 @@
 
 namespace kite {
 
+class metrics;
+
 /// Which children a failure takes down with it, as in OTP.
 enum class restart_strategy {
   /// Only the failed child is restarted.
@@ -95,9 +97,11 @@ struct supervised {
 };
 
 /// Starts a supervisor that starts `children` in order. A child whose start returns an invalid
-/// handle fails the supervisor. Stop it with an exit message (user_shutdown).
+/// handle fails the supervisor. Stop it with an exit message (user_shutdown). With `counts`
+/// (which must outlive the actor system), it keeps kite_supervisor_restarts_total and
+/// kite_supervisor_child_running per child and kite_supervisor_give_ups_total.
 supervised spawn_supervisor(caf::actor_system& sys, std::string name, supervisor_flags flags,
-                            std::vector<child_spec> children);
+                            std::vector<child_spec> children, metrics* counts = nullptr);
 
 /// Asks a supervisor for its supervisor_report.
 using report_atom = caf::atom_constant<caf::atom("report")>;
