@@ -166,11 +166,14 @@ caf::expected<caf::actor> actor_host::activate(const actor_id& id, uint64_t owne
       [weak = std::weak_ptr<table>{active_}, id, addr = actor.address()](const caf::error& reason) {
         auto active = weak.lock();
         if (!active) return;
-        active->crashes.ended(name_of(id), reason, restart_clock::now());
-        std::lock_guard<std::mutex> guard{active->mutex};
-        if (auto i = active->actors.find(id);
-            i != active->actors.end() && i->second.actor.address() == addr)
+        {
+          std::lock_guard<std::mutex> guard{active->mutex};
+          auto i = active->actors.find(id);
+          if (i == active->actors.end() || i->second.actor.address() != addr)
+            return; // replaced or moved before it ended: not the current actor's crash
           active->actors.erase(i);
+        }
+        active->crashes.ended(name_of(id), reason, restart_clock::now());
       });
   stats_.activations.fetch_add(1, std::memory_order_relaxed);
   if (!snapshot.empty()) stats_.restored.fetch_add(1, std::memory_order_relaxed);

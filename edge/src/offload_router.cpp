@@ -1,5 +1,6 @@
 #include "kite/edge/offload_router.hpp"
 
+#include <optional>
 #include <utility>
 
 #include <caf/event_based_actor.hpp>
@@ -33,6 +34,27 @@ caf::behavior retry_timer(caf::event_based_actor* self, std::weak_ptr<offload_ro
       },
   };
 }
+
+/// Answers CAF gives at once, on the enqueuing thread, to a request for an edge instance that
+/// has ended; collected here while that thread holds the router's lock, handled after.
+thread_local std::vector<caf::message>* answers_at_once = nullptr;
+
+/// Enqueues request `number` for `dest` from `sender`; what CAF answered at once, if anything.
+std::optional<caf::message> enqueue_request(const caf::actor& dest,
+                                            const caf::strong_actor_ptr& sender, uint64_t number,
+                                            caf::message content) {
+  std::vector<caf::message> at_once;
+  answers_at_once = &at_once;
+  dest->enqueue(
+      caf::make_mailbox_element(sender, caf::make_message_id(number), {}, std::move(content)),
+      nullptr);
+  answers_at_once = nullptr;
+  if (at_once.empty()) return std::nullopt;
+  return std::move(at_once.front());
+}
+
+/// How long an edge instance may take to answer for its snapshot before it counts as stuck.
+constexpr int stuck_after_retry_intervals = 5;
 
 } // namespace
 
@@ -92,6 +114,9 @@ void offload_router::stop() {
     // The timer may still be running: nothing more to resend.
     for (size_t host = 0; host < uplinks_.size(); ++host)
       placements_.host_down(host);
+    for (auto& [number, move] : migrations_)
+      caf::anon_send_exit(move.from, caf::exit_reason::user_shutdown);
+    migrations_.clear();
   }
   caf::anon_send_exit(timer_, caf::exit_reason::user_shutdown);
   std::map<actor_id, caf::actor> running;
@@ -110,7 +135,11 @@ void offload_router::stop() {
 void offload_router::on_request(caf::mailbox_element_ptr request) {
   if (!request) return;
   if (request->mid.is_response()) {
-    on_edge_answer(request->mid.request_id().integer_value(), request->move_content_to_message());
+    auto content = request->move_content_to_message();
+    if (answers_at_once != nullptr)
+      answers_at_once->push_back(std::move(content));
+    else
+      on_edge_answer(request->mid.request_id().integer_value(), std::move(content));
     return;
   }
   auto& content = request->content();
@@ -213,11 +242,52 @@ bool offload_router::start_migration(const actor_id& id, const placement& to) {
   }
   // Queued behind every request the edge's instance has, so the snapshot holds all of them.
   auto number = next_sequence_++;
-  from->enqueue(
-      caf::make_mailbox_element(handle_, caf::make_message_id(number), {}, snapshot_atom::value),
-      nullptr);
-  migrations_.emplace(number, migration{id, to, from});
+  if (enqueue_request(from, handle_, number, caf::make_message(snapshot_atom::value))) {
+    spdlog::warn("({}, {}) leaves the edge from its last snapshot: its instance had ended",
+                 id.first, id.second);
+    return false;
+  }
+  migrations_.emplace(number, migration{id, to, from, clock_type::now()});
   return true;
+}
+
+void offload_router::finish_migration(std::map<uint64_t, migration>::iterator i,
+                                      const caf::message& snapshot, std::vector<outgoing>& out,
+                                      std::vector<pending_offload>& unhosted) {
+  auto move = std::move(i->second);
+  migrations_.erase(i);
+  caf::anon_send_exit(move.from, caf::exit_reason::user_shutdown);
+  if (snapshot.match_elements<caf::error>()) {
+    spdlog::warn("({}, {}) leaves the edge from its last snapshot: {}", move.id.first,
+                 move.id.second, describe(snapshot.get_as<caf::error>(0)));
+  } else {
+    ++snapshots_kept_;
+    snapshots_[move.id] = snapshot;
+  }
+  auto where = placements_.current(move.id.first, move.id.second);
+  // Else it was placed anew meanwhile, and that placement sent snapshots_ first.
+  if (where && where->host == move.to.host && where->epoch == move.to.epoch) {
+    if (auto s = snapshots_.find(move.id);
+        s != snapshots_.end() && !uplinks_[move.to.host]->send_snapshot(
+                                     move.id.first, move.id.second, move.to.epoch, s->second))
+      ++snapshots_sent_;
+  }
+  schedule_all(
+      [&move](const pending_offload& req) {
+        return req.host == pending_offload::no_host && req.type == move.id.first &&
+               req.key == move.id.second;
+      },
+      out, unhosted);
+}
+
+void offload_router::send_to_workers(std::vector<outgoing>& out,
+                                     std::vector<std::pair<outgoing, caf::error>>& failed) {
+  auto edge = std::partition(out.begin(), out.end(), [this](const outgoing& request) {
+    return request.host != placements_.edge();
+  });
+  for (auto i = out.begin(); i != edge; ++i)
+    if (auto err = send(*i)) failed.emplace_back(std::move(*i), std::move(err));
+  out.erase(out.begin(), edge);
 }
 
 template <class Select>
@@ -247,7 +317,7 @@ void offload_router::dispatch(const std::vector<outgoing>& out,
 void offload_router::run_on_edge(const outgoing& out) {
   std::vector<outgoing> again;
   std::vector<pending_offload> unhosted;
-  caf::error held;
+  std::optional<caf::message> at_once;
   {
     std::lock_guard<std::mutex> guard{mutex_};
     auto i = pending_.find(out.sequence);
@@ -257,21 +327,16 @@ void offload_router::run_on_edge(const outgoing& out) {
     auto where = placements_.current(out.type, out.key);
     if (where && where->host == out.host && where->epoch == out.epoch) {
       auto instance = edge_instance({out.type, out.key});
-      if (!instance) {
-        held = std::move(instance.error());
-      } else {
-        // Under the lock: a migration's snapshot request is queued after it, never before.
-        (*instance)->enqueue(
-            caf::make_mailbox_element(handle_, caf::make_message_id(out.sequence), {}, out.payload),
-            nullptr);
-        return;
-      }
+      if (!instance)
+        at_once = caf::make_message(std::move(instance.error())); // held back
+      else // under the lock: a migration's snapshot request is queued after it, never before
+        at_once = enqueue_request(*instance, handle_, out.sequence, out.payload);
     } else {
       schedule(i, again, unhosted); // it left the edge meanwhile
     }
   }
-  if (held) {
-    on_response(out.host, out.sequence, out.epoch, std::move(held));
+  if (at_once) {
+    on_edge_answer(out.sequence, std::move(*at_once));
     return;
   }
   dispatch(again, unhosted);
@@ -298,11 +363,14 @@ caf::expected<caf::actor> offload_router::edge_instance(const actor_id& id) {
                          addr = actor.address()](const caf::error& reason) {
     auto actors = weak.lock();
     if (!actors) return;
-    actors->crashes.ended(name, reason, restart_clock::now());
-    std::lock_guard<std::mutex> guard{actors->mutex};
-    if (auto i = actors->running.find(id);
-        i != actors->running.end() && i->second.address() == addr)
+    {
+      std::lock_guard<std::mutex> guard{actors->mutex};
+      auto i = actors->running.find(id);
+      if (i == actors->running.end() || i->second.address() != addr)
+        return; // ended after it left the edge: not this actor's crash
       actors->running.erase(i);
+    }
+    actors->crashes.ended(name, reason, restart_clock::now());
   });
   edge_activations_.fetch_add(1, std::memory_order_relaxed);
   spdlog::warn("running logical actor ({}, {}) on the edge: no live worker hosts it{}", id.first,
@@ -313,35 +381,17 @@ caf::expected<caf::actor> offload_router::edge_instance(const actor_id& id) {
 void offload_router::on_edge_answer(uint64_t sequence, caf::message content) {
   bool snapshot = false;
   uint64_t epoch = 0;
-  caf::actor left;
   std::vector<outgoing> out;
   std::vector<pending_offload> unhosted;
+  std::vector<std::pair<outgoing, caf::error>> failed;
   {
     std::lock_guard<std::mutex> guard{mutex_};
+    if (stopped_) return; // what ends with the router answers nothing
     if (auto i = migrations_.find(sequence); i != migrations_.end()) {
       snapshot = true;
-      auto move = std::move(i->second);
-      migrations_.erase(i);
-      left = std::move(move.from);
-      if (content.match_elements<caf::error>()) {
-        spdlog::warn("({}, {}) left the edge without a snapshot: {}", move.id.first, move.id.second,
-                     describe(content.get_as<caf::error>(0)));
-      } else {
-        ++snapshots_kept_;
-        auto where = placements_.current(move.id.first, move.id.second);
-        // Else it was placed anew meanwhile, and that placement sends snapshots_ first.
-        if (where && where->host == move.to.host && where->epoch == move.to.epoch &&
-            !uplinks_[move.to.host]->send_snapshot(move.id.first, move.id.second, move.to.epoch,
-                                                   content))
-          ++snapshots_sent_;
-        snapshots_[move.id] = std::move(content);
-      }
-      schedule_all(
-          [&move](const pending_offload& req) {
-            return req.host == pending_offload::no_host && req.type == move.id.first &&
-                   req.key == move.id.second;
-          },
-          out, unhosted);
+      finish_migration(i, content, out, unhosted);
+      // Sent under the lock, so no newer request for the actor overtakes the ones it held.
+      send_to_workers(out, failed);
     } else if (auto p = pending_.find(sequence); p != pending_.end()) {
       epoch = p->second.epoch;
     } else {
@@ -349,7 +399,7 @@ void offload_router::on_edge_answer(uint64_t sequence, caf::message content) {
     }
   }
   if (snapshot) {
-    caf::anon_send_exit(left, caf::exit_reason::user_shutdown);
+    fail_sends(failed);
     dispatch(out, unhosted);
     return;
   }
@@ -359,16 +409,24 @@ void offload_router::on_edge_answer(uint64_t sequence, caf::message content) {
     on_response(placements_.edge(), sequence, epoch, std::move(content));
 }
 
-void offload_router::transmit(const outgoing& out) {
+caf::error offload_router::send(const outgoing& out) {
   auto err =
       uplinks_[out.host]->send_request(out.sequence, out.epoch, out.type, out.key, out.payload);
   if (!err) {
     sent_.fetch_add(1, std::memory_order_relaxed);
     if (out.attempt > 1) retries_.fetch_add(1, std::memory_order_relaxed);
-    return;
   }
+  return err;
+}
+
+void offload_router::transmit(const outgoing& out) {
   // The payload itself cannot go on the wire: retrying will not help.
-  on_response(out.host, out.sequence, out.epoch, std::move(err));
+  if (auto err = send(out)) on_response(out.host, out.sequence, out.epoch, std::move(err));
+}
+
+void offload_router::fail_sends(std::vector<std::pair<outgoing, caf::error>>& failed) {
+  for (auto& [out, err] : failed)
+    on_response(out.host, out.sequence, out.epoch, std::move(err));
 }
 
 void offload_router::on_response(size_t host, uint64_t sequence, uint64_t epoch,
@@ -453,10 +511,23 @@ void offload_router::on_down(size_t host) {
 void offload_router::retry_due() {
   std::vector<outgoing> out;
   std::vector<pending_offload> unhosted;
+  std::vector<std::pair<outgoing, caf::error>> failed;
   {
     std::lock_guard<std::mutex> guard{mutex_};
     if (stopped_) return;
     auto now = clock_type::now();
+    for (auto i = migrations_.begin(); i != migrations_.end();) {
+      auto next = std::next(i);
+      if (now - i->second.started_at >= stuck_after_retry_intervals * cfg_.retry_interval) {
+        caf::anon_send_exit(i->second.from, caf::exit_reason::kill);
+        finish_migration(i,
+                         caf::make_message(make_error(
+                             errc::overloaded, "its instance on the edge did not answer in time")),
+                         out, unhosted);
+      }
+      i = next;
+    }
+    send_to_workers(out, failed);
     schedule_all(
         [this, now](const pending_offload& req) {
           // Waited long enough for a worker to run on the edge, or due for a resend.
@@ -467,6 +538,7 @@ void offload_router::retry_due() {
         },
         out, unhosted);
   }
+  fail_sends(failed);
   dispatch(out, unhosted);
 }
 

@@ -42,14 +42,18 @@ void placement_table::host_down(size_t host) {
 
 std::optional<placement> placement_table::place(const std::string& type, const std::string& key) {
   auto i = placed_.find({type, key});
-  auto chosen = choose(type, key);
-  bool stays = i != placed_.end() && (i->second.host == edge() ? !chosen : up(i->second.host));
-  if (stays) {
+  if (i != placed_.end() && i->second.host != edge() && up(i->second.host)) {
     auto out = i->second;
     i->second.fresh = false;
     return out;
   }
-  if (!chosen) return std::nullopt;
+  auto chosen = choose(type, key);
+  if (!chosen) {
+    if (i == placed_.end() || i->second.host != edge()) return std::nullopt;
+    auto out = i->second; // on the edge until a worker hosts the type
+    i->second.fresh = false;
+    return out;
+  }
   placement where{*chosen, next_epoch_++, true};
   move(type, key, where);
   return where;

@@ -4,6 +4,7 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
+#include <caf/event_based_actor.hpp>
 #include <caf/scoped_actor.hpp>
 #include <catch2/catch.hpp>
 
@@ -96,5 +97,47 @@ TEST_CASE("offload router runs a type the edge hosts on the edge while no worker
   CHECK(stats.answered_on_edge == 3);
   CHECK(stats.edge_activations == 1);
   CHECK(stats.sent == 0);
+  router->stop();
+}
+
+TEST_CASE("offload router fails a request, and goes on, when its edge instance has ended") {
+  registry types;
+  actors::register_builtin(types);
+  // An instance that has ended by the time the router gets it, as one failing in its
+  // constructor: CAF answers a request to it at once, on the sending thread.
+  types.add_actor("test.gone", runs_on::edge, [](caf::actor_system& sys, const std::string&) {
+    auto actor = sys.spawn([](caf::event_based_actor* self) -> caf::behavior {
+      self->quit(caf::make_error(caf::sec::runtime_error));
+      return {};
+    });
+    caf::scoped_actor {
+      sys
+      } -> wait_for(actor);
+    return actor;
+  });
+  caf::actor_system_config cfg;
+  types.install(cfg);
+  caf::actor_system sys{cfg};
+  link_settings settings;
+  settings.node_id = "test-edge";
+  settings.endpoint = "tcp://127.0.0.1:1"; // never up
+  settings.curve = false;
+  auto uplink = link::connect(sys, settings, types.messages());
+  REQUIRE(uplink);
+  offload_config offload;
+  offload.retry_interval = std::chrono::milliseconds(40);
+  offload.local_after = std::chrono::milliseconds(20);
+  auto router = edge::offload_router::start(sys, {*uplink}, offload, &types);
+  caf::scoped_actor self{sys};
+  for (int i = 0; i < 2; ++i) {
+    caf::error failure;
+    self->request(router->handle(), std::chrono::seconds(5), offload_atom::value,
+                  std::string{"test.gone"}, std::string{"k"},
+                  caf::make_message(actors::blob{std::string("x")}))
+        .receive([](const caf::message&) {}, [&](caf::error& err) { failure = std::move(err); });
+    CHECK(failure);
+    CHECK(failure != caf::sec::request_timeout);
+  }
+  CHECK(router->stats().failed == 2);
   router->stop();
 }

@@ -132,6 +132,7 @@ private:
     actor_id id;
     placement to;
     caf::actor from;
+    std::chrono::steady_clock::time_point started_at;
   };
 
   offload_router(caf::actor_system& sys, std::vector<std::shared_ptr<link>> uplinks,
@@ -149,6 +150,10 @@ private:
                    caf::message state);
   /// Sends one request over its worker's link; one whose payload can never go on the wire fails.
   void transmit(const outgoing& out);
+  /// Sends one request over its worker's link; the error when its payload cannot go on the wire.
+  caf::error send(const outgoing& out);
+  /// Fails the requests `send` could not put on the wire; without the lock.
+  void fail_sends(std::vector<std::pair<outgoing, caf::error>>& failed);
   using pending_map = std::map<uint64_t, pending_offload>;
 
   /// With the lock held: places pending request `i` and, where a worker (or the edge) hosts its
@@ -166,6 +171,16 @@ private:
   /// With the lock held: ends the edge's instance of `id`, which moves to `to`; true when its
   /// snapshot is on the way first, and requests for it wait until the snapshot is there.
   bool start_migration(const actor_id& id, const placement& to);
+  /// With the lock held: ends migration `i` with `snapshot` (or the error that replaced it):
+  /// keeps and forwards the snapshot, ends the edge's instance, and schedules the requests it
+  /// held into `out`.
+  void finish_migration(std::map<uint64_t, migration>::iterator i, const caf::message& snapshot,
+                        std::vector<outgoing>& out, std::vector<pending_offload>& unhosted);
+  /// With the lock held: sends the requests of `out` bound for workers, in order, so that no
+  /// later request overtakes them; leaves in `out` those for the edge, and puts in `failed`
+  /// those whose payload cannot go on the wire.
+  void send_to_workers(std::vector<outgoing>& out,
+                       std::vector<std::pair<outgoing, caf::error>>& failed);
   /// Sends `out` and fails `unhosted`; without the lock.
   void dispatch(const std::vector<outgoing>& out, std::vector<pending_offload>& unhosted);
   /// Sends one request to the edge's own instance of its actor.
