@@ -1,5 +1,6 @@
 #include "kite/edge/offload_router.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <utility>
 
@@ -282,7 +283,7 @@ void offload_router::finish_migration(std::map<uint64_t, migration>::iterator i,
 
 void offload_router::send_to_workers(std::vector<outgoing>& out,
                                      std::vector<std::pair<outgoing, caf::error>>& failed) {
-  auto edge = std::partition(out.begin(), out.end(), [this](const outgoing& request) {
+  auto edge = std::stable_partition(out.begin(), out.end(), [this](const outgoing& request) {
     return request.host != placements_.edge();
   });
   for (auto i = out.begin(); i != edge; ++i)
