@@ -50,6 +50,7 @@ void child_proxy::on_message(caf::mailbox_element_ptr msg) {
 void child_proxy::attach(const caf::actor& incarnation) {
   std::lock_guard<std::mutex> guard{mutex_};
   current_ = caf::actor_cast<caf::strong_actor_ptr>(incarnation);
+  closed_ = caf::error{}; // a temporary child that ended runs again in its supervisor's next life
   for (auto& msg : waiting_)
     current_->enqueue(std::move(msg), nullptr);
   waiting_.clear();

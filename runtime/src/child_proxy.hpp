@@ -25,7 +25,8 @@ public:
 
   caf::actor handle() const;
 
-  /// A new incarnation runs: the messages held for it go first, in the order they came.
+  /// A new incarnation runs (after a close too): the messages held for it go first, in the
+  /// order they came.
   void attach(const caf::actor& incarnation);
 
   /// The child is down and will be restarted: hold what comes meanwhile.

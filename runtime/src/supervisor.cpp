@@ -84,6 +84,8 @@ struct supervisor_state {
   std::shared_ptr<std::vector<caf::actor>> live;
 
   metrics* counts = nullptr;
+  /// The handles belong to a handle_set: they wait for the next incarnation when this ends.
+  bool handles_outlive = false;
 };
 
 using supervisor_actor = caf::stateful_actor<supervisor_state>;
@@ -208,7 +210,10 @@ void shut_down(supervisor_actor* self, caf::error reason) {
   stop_children(self, running_in(self, 0, s.children.size()), [self, reason] {
     for (auto& slot : self->state.children) {
       slot.state = phase::stopped;
-      slot.proxy->close(caf::make_error(caf::sec::request_receiver_down));
+      if (self->state.handles_outlive)
+        slot.proxy->detach();
+      else
+        slot.proxy->close(caf::make_error(caf::sec::request_receiver_down));
     }
     self->quit(reason);
   });
@@ -360,10 +365,12 @@ void on_down(supervisor_actor* self, const caf::down_msg& down) {
 
 caf::behavior supervisor(supervisor_actor* self, std::string label, supervisor_flags flags,
                          std::vector<child_slot> children,
-                         std::map<std::string, caf::actor> handles, metrics* counts) {
+                         std::map<std::string, caf::actor> handles, metrics* counts,
+                         bool handles_outlive) {
   auto& s = self->state;
   s.label = std::move(label);
   s.counts = counts;
+  s.handles_outlive = handles_outlive;
   s.handles = std::move(handles);
   s.flags = flags;
   s.children = std::move(children);
@@ -435,19 +442,32 @@ caf::behavior supervisor(supervisor_actor* self, std::string label, supervisor_f
 } // namespace
 
 supervised spawn_supervisor(caf::actor_system& sys, std::string name, supervisor_flags flags,
-                            std::vector<child_spec> children, metrics* counts) {
+                            std::vector<child_spec> children, metrics* counts,
+                            std::shared_ptr<handle_set> keep) {
   supervised out;
   std::vector<child_slot> slots;
   for (auto& spec : children) {
     child_slot slot;
-    slot.proxy = std::make_shared<detail::child_proxy>(sys, spec.id, flags.max_waiting);
+    slot.proxy = keep ? keep->proxy(spec.id, flags.max_waiting)
+                      : std::make_shared<detail::child_proxy>(sys, spec.id, flags.max_waiting);
     out.children.emplace(spec.id, slot.proxy->handle());
     slot.spec = std::move(spec);
     slots.push_back(std::move(slot));
   }
-  out.supervisor =
-      sys.spawn(supervisor, std::move(name), flags, std::move(slots), out.children, counts);
+  out.supervisor = sys.spawn(supervisor, std::move(name), flags, std::move(slots), out.children,
+                             counts, keep != nullptr);
   return out;
+}
+
+handle_set::handle_set(caf::actor_system& sys) : sys_(sys) {}
+
+handle_set::~handle_set() = default;
+
+std::shared_ptr<detail::child_proxy> handle_set::proxy(const std::string& id, size_t max_waiting) {
+  std::lock_guard<std::mutex> guard{mutex_};
+  auto& proxy = proxies_[id];
+  if (!proxy) proxy = std::make_shared<detail::child_proxy>(sys_, id, max_waiting);
+  return proxy;
 }
 
 child_handles::child_handles(std::map<std::string, caf::actor> stable,

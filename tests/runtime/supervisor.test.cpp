@@ -363,6 +363,34 @@ TEST_CASE("supervisor: a nested supervisor that gives up is restarted by its par
   f.stop(outer.supervisor);
 }
 
+TEST_CASE("supervisor: with a handle_set, a nested supervisor's children keep their handles") {
+  fixture f;
+  auto inner_flags = flags(restart_strategy::one_for_one);
+  inner_flags.intensity = 0;
+  auto keep = std::make_shared<handle_set>(*f.sys);
+  // Each incarnation's handle for the leaf, written on the outer supervisor's thread.
+  auto published = std::make_shared<std::vector<caf::actor>>();
+  child_spec inner;
+  inner.id = "inner";
+  inner.start = [&, inner_flags, keep, published](caf::actor_system& sys, const child_handles&) {
+    auto s = spawn_supervisor(sys, "inner", inner_flags, {child(f.log, "leaf")}, nullptr, keep);
+    published->push_back(s.children["leaf"]);
+    return s.supervisor;
+  };
+  auto outer = spawn_supervisor(*f.sys, "outer", flags(restart_strategy::one_for_one), {inner});
+  // The outer supervisor starts its children before it answers anything.
+  REQUIRE(f.child_of(f.report(outer.supervisor), "inner").state == "running");
+  auto leaf = published->front(); // taken once, from the first incarnation only
+  CHECK(f.ping(leaf) == 1);
+  // The leaf's crash is past the inner supervisor's intensity: the outer one restarts it.
+  caf::anon_send(leaf, crash_atom::value);
+  f.await_restarts(outer.supervisor, "inner", 1);
+  CHECK(f.ping(leaf) == 2);
+  REQUIRE(published->size() == 2);
+  CHECK(published->back() == leaf);
+  f.stop(outer.supervisor);
+}
+
 TEST_CASE("supervisor: siblings wired by handle keep working across a restart") {
   fixture f;
   child_spec relay;

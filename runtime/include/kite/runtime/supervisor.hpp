@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -20,6 +22,10 @@
 namespace kite {
 
 class metrics;
+
+namespace detail {
+class child_proxy;
+}
 
 /// Which children a failure takes down with it, as in OTP.
 enum class restart_strategy {
@@ -96,12 +102,35 @@ struct supervised {
   std::map<std::string, caf::actor> children;
 };
 
+/// Stable handles that outlive one incarnation of a supervisor. Give the same set to every
+/// incarnation of a nested supervisor (make it outside the child's start function): its
+/// children then keep their handles when its parent restarts it, and messages sent to them
+/// meanwhile wait, as for any restarting child. Without a next incarnation they wait until
+/// their senders give up (bounded by max_waiting).
+class handle_set {
+public:
+  explicit handle_set(caf::actor_system& sys);
+  ~handle_set();
+  handle_set(const handle_set&) = delete;
+  handle_set& operator=(const handle_set&) = delete;
+
+  /// The proxy behind child `id`'s handle, made on first use.
+  std::shared_ptr<detail::child_proxy> proxy(const std::string& id, size_t max_waiting);
+
+private:
+  caf::actor_system& sys_;
+  std::mutex mutex_;
+  std::map<std::string, std::shared_ptr<detail::child_proxy>> proxies_;
+};
+
 /// Starts a supervisor that starts `children` in order. A child whose start returns an invalid
 /// handle fails the supervisor. Stop it with an exit message (user_shutdown). With `counts`
 /// (which must outlive the actor system), it keeps kite_supervisor_restarts_total and
-/// kite_supervisor_child_running per child and kite_supervisor_give_ups_total.
+/// kite_supervisor_child_running per child and kite_supervisor_give_ups_total. With `keep`, the
+/// children's handles come from that set and survive this supervisor's end.
 supervised spawn_supervisor(caf::actor_system& sys, std::string name, supervisor_flags flags,
-                            std::vector<child_spec> children, metrics* counts = nullptr);
+                            std::vector<child_spec> children, metrics* counts = nullptr,
+                            std::shared_ptr<handle_set> keep = nullptr);
 
 /// Asks a supervisor for its supervisor_report.
 using report_atom = caf::atom_constant<caf::atom("report")>;
