@@ -66,7 +66,15 @@ int run_worker(const worker_config& cfg, const registry& types, const std::strin
     spdlog::error("cannot write the ready file '{}'", ready_file);
     return 1;
   }
-  auto signal = wait_for_stop_signal();
+  int signal = 0;
+  while ((signal = wait_for_stop_signal(std::chrono::milliseconds(100))) == 0) {
+    if (auto failure = (*uplink)->failure()) {
+      // Without its link a worker is useless: exit, so the service manager restarts it.
+      spdlog::error("worker '{}' stops: {}", cfg.node.node_id, describe(failure));
+      host.shutdown();
+      return 5;
+    }
+  }
   spdlog::info("worker '{}' stopping on signal {}", cfg.node.node_id, signal);
   (*uplink)->stop();
   host.shutdown();

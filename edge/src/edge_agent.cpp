@@ -100,6 +100,13 @@ int run_edge(const edge_config& cfg, const registry& types) {
       router->stop();
       return 4;
     }
+    for (const auto& uplink : uplinks) {
+      if (auto failure = uplink->failure()) {
+        spdlog::error("edge '{}' stops: {}", cfg.node.node_id, describe(failure));
+        router->stop();
+        return 5;
+      }
+    }
     if (expected != 0 && finished() >= expected) break;
   }
   // The supervisor stops source, stage and sink in that order, each within its timeout.

@@ -25,6 +25,7 @@
 #include "kite/runtime/companion.hpp"
 #include "kite/runtime/error.hpp"
 #include "kite/runtime/protocol.hpp"
+#include "kite/runtime/restart_policy.hpp"
 #include "outbox.hpp"
 #include "relay_table.hpp"
 
@@ -127,6 +128,10 @@ struct link::impl {
   std::atomic<bool> running{false};
   std::mutex lifecycle;
   link_stats stats;
+  /// The link thread's supervision: handler exceptions it survives, and why it gave up.
+  restart_window handler_failures{10, std::chrono::seconds(10)};
+  mutable std::mutex failure_mutex;
+  caf::error failure;
   client_handlers client;
 
   // Server: where requests go, and the actor that relayed requests' answers come back to.
@@ -915,7 +920,8 @@ struct link::impl {
       for (auto& fd : fds)
         fd.revents = 0;
       if (::poll(fds.data(), fds.size(), timeout) < 0 && errno != EINTR) {
-        spdlog::error("link {}: poll: {}", settings.node_id, std::strerror(errno));
+        give_up(make_error(
+            errc::io, fmt::format("link {}: poll: {}", settings.node_id, std::strerror(errno))));
         break;
       }
       try {
@@ -935,8 +941,29 @@ struct link::impl {
         // A read cut short may have left frames whose wakeup is already taken.
         socket_backlog = true;
         side_backlog = side != nullptr;
+      } catch (const std::exception& e) {
+        // A handler threw: the frame it handled is lost (its sender retries), the link goes
+        // on, unless that happens past the link thread's restart intensity.
+        stats.handler_failures.fetch_add(1, std::memory_order_relaxed);
+        if (!handler_failures.admit(clock_type::now())) {
+          give_up(make_error(errc::restart_limit,
+                             fmt::format("link {}: handlers failed more than 10 times within "
+                                         "10 s, the last with: {}",
+                                         settings.node_id, e.what())));
+          break;
+        }
+        spdlog::error("link {}: a handler failed: {}; the link goes on", settings.node_id,
+                      e.what());
+        socket_backlog = true;
+        side_backlog = side != nullptr;
       }
     }
+  }
+
+  void give_up(caf::error why) {
+    spdlog::critical("{}; the link stops", describe(why));
+    std::lock_guard<std::mutex> guard{failure_mutex};
+    failure = std::move(why);
   }
 
   /// Queues a frame for the link thread; a server's goes to `peer`.
@@ -1081,6 +1108,11 @@ bool link::up() const {
 
 const link_stats& link::stats() const {
   return impl_->stats;
+}
+
+caf::error link::failure() const {
+  std::lock_guard<std::mutex> guard{impl_->failure_mutex};
+  return impl_->failure;
 }
 
 } // namespace kite

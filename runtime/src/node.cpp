@@ -77,11 +77,13 @@ void block_stop_signals() {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
-int wait_for_stop_signal() {
+int wait_for_stop_signal(std::chrono::milliseconds timeout) {
   auto set = stop_signals();
-  int signal = 0;
-  sigwait(&set, &signal);
-  return signal;
+  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(timeout);
+  timespec wait{static_cast<time_t>(seconds.count()),
+                static_cast<long>(std::chrono::nanoseconds(timeout - seconds).count())};
+  int signal = sigtimedwait(&set, nullptr, &wait);
+  return signal > 0 ? signal : 0;
 }
 
 caf::error serve_metrics(const node_config& cfg, metrics& counts) {

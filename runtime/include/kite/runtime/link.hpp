@@ -44,6 +44,8 @@ struct link_stats {
   std::atomic<uint64_t> fenced{0};
   /// Server: times a peer stayed silent long enough to have declared this node down.
   std::atomic<uint64_t> lapses{0};
+  /// Exceptions from handlers that the link thread survived.
+  std::atomic<uint64_t> handler_failures{0};
   /// Round-trip time EWMA over heartbeats in nanoseconds; 0 until the first sample.
   std::atomic<uint64_t> rtt_ewma_ns{0};
 
@@ -172,6 +174,11 @@ public:
   bool up() const;
 
   const link_stats& stats() const;
+
+  /// Why the link thread gave up: its handlers threw more than 10 times within 10 s (the link
+  /// thread is supervised like a child with that intensity), or polling failed. Empty while it
+  /// runs; the process should then exit non-zero so its service manager restarts it.
+  caf::error failure() const;
 
 private:
   explicit link(std::unique_ptr<impl> self);

@@ -2,6 +2,7 @@
 // signals.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -41,7 +42,8 @@ void block_stop_signals();
 /// Serves `counts` on the config's metrics.listen, if it names one, and logs the URL.
 caf::error serve_metrics(const node_config& cfg, metrics& counts);
 
-/// Waits for SIGINT or SIGTERM (blocked first with block_stop_signals) and returns it.
-int wait_for_stop_signal();
+/// Waits up to `timeout` for SIGINT or SIGTERM (blocked first with block_stop_signals);
+/// returns it, or 0 when none came.
+int wait_for_stop_signal(std::chrono::milliseconds timeout);
 
 } // namespace kite

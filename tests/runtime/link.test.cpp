@@ -1,0 +1,84 @@
+#include "kite/runtime/link.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <stdexcept>
+#include <thread>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <catch2/catch.hpp>
+
+#include "kite/actors/builtin.hpp"
+#include "kite/actors/messages.hpp"
+#include "kite/runtime/error.hpp"
+
+using namespace kite;
+using namespace std::chrono_literals;
+
+namespace {
+
+/// Polls `done` every millisecond for at most 5 s; whether it came true.
+template <class Predicate> bool eventually(Predicate done) {
+  auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(1ms);
+  }
+  return true;
+}
+
+} // namespace
+
+TEST_CASE("link: its thread survives handlers that throw, and gives up past 10 in 10 s") {
+  registry types;
+  actors::register_builtin(types);
+  caf::actor_system_config cfg;
+  types.install(cfg);
+  caf::actor_system sys{cfg};
+
+  link_settings server_settings;
+  server_settings.node_id = "worker";
+  server_settings.endpoint = "tcp://127.0.0.1:*";
+  server_settings.curve = false;
+  server_settings.actor_types = {"kite.echo"};
+  auto server = link::serve(sys, server_settings, types.messages());
+  REQUIRE(server);
+  std::atomic<int> calls{0};
+  (*server)->start(server_handlers{[&](inbound_request&) {
+                                     ++calls;
+                                     throw std::runtime_error("handler bug");
+                                   },
+                                   {},
+                                   {},
+                                   {}});
+
+  link_settings client_settings;
+  client_settings.node_id = "edge";
+  client_settings.endpoint = (*server)->endpoint();
+  client_settings.curve = false;
+  auto client = link::connect(sys, client_settings, types.messages());
+  REQUIRE(client);
+  std::atomic<bool> up{false};
+  (*client)->start(client_handlers{[](uint64_t, uint64_t, caf::expected<caf::message>) {},
+                                   [&](const std::vector<std::string>&) { up = true; },
+                                   [] {},
+                                   {}});
+  REQUIRE(eventually([&] { return up.load(); }));
+
+  // Each request reaches the handler, which throws; the link goes on to the next one.
+  auto payload = caf::make_message(actors::blob{std::string("x")});
+  for (uint64_t sequence = 1; sequence <= 10; ++sequence)
+    REQUIRE_FALSE((*client)->send_request(sequence, 1, "kite.echo", "k", payload));
+  REQUIRE(eventually([&] { return calls.load() == 10; }));
+  CHECK_FALSE((*server)->failure());
+  CHECK((*server)->stats().handler_failures == 10);
+
+  // One more within the 10 s is past the link thread's intensity: it gives up and says why.
+  REQUIRE_FALSE((*client)->send_request(11, 1, "kite.echo", "k", payload));
+  REQUIRE(eventually([&] { return static_cast<bool>((*server)->failure()); }));
+  CHECK(matches((*server)->failure(), errc::restart_limit));
+  CHECK_THAT(describe((*server)->failure()), Catch::Contains("handler bug"));
+  (*client)->stop();
+  (*server)->stop();
+}
