@@ -353,7 +353,13 @@ caf::expected<caf::actor> offload_router::edge_instance(const actor_id& id) {
   if (auto held = edge_actors_->crashes.may_activate(name, now)) return held;
   caf::message snapshot;
   if (auto s = snapshots_.find(id); s != snapshots_.end()) snapshot = s->second;
-  auto actor = local_types_->find_actor(id.first)->spawn(sys_, id.second, snapshot);
+  auto started =
+      start_logical_actor(*local_types_->find_actor(id.first), sys_, id.second, snapshot);
+  if (!started) {
+    edge_actors_->crashes.ended(name, started.error(), now);
+    return started.error();
+  }
+  auto actor = std::move(*started);
   edge_actors_->crashes.activated(name, now);
   {
     std::lock_guard<std::mutex> guard{edge_actors_->mutex};

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "kite/runtime/error.hpp"
 #include "kite/runtime/wire.hpp"
 
 namespace kite {
@@ -41,6 +42,21 @@ std::vector<std::string> registry::actor_names(runs_on side) const {
   for (const auto& [name, type] : actors_)
     if (type.where == runs_on::both || type.where == side) out.push_back(name);
   return out;
+}
+
+caf::expected<caf::actor> start_logical_actor(const actor_type& type, caf::actor_system& sys,
+                                              const std::string& key,
+                                              const caf::message& snapshot) {
+  std::string failure = "its factory returned no actor";
+  try {
+    if (auto actor = type.spawn(sys, key, snapshot)) return actor;
+  } catch (const std::exception& e) {
+    failure = fmt::format("its factory threw: {}", e.what());
+  } catch (...) {
+    failure = "its factory threw a non-standard exception";
+  }
+  return make_error(errc::unknown_actor_type, fmt::format("cannot start logical actor ({}, {}): {}",
+                                                          type.name, key, failure));
 }
 
 } // namespace kite

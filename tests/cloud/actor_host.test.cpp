@@ -167,3 +167,19 @@ TEST_CASE("actor host: a logical actor that crashes in a loop is held back, not 
   f.request(1, 5, 1, "other", "test.crasher");
   CHECK(f.host->stats().activations == 4);
 }
+
+TEST_CASE("actor host: a factory that throws fails its request and counts as a crash") {
+  host_fixture f{[](registry& types) {
+    types.add_actor("test.throws", runs_on::cloud,
+                    [](caf::actor_system&, const std::string&) -> caf::actor {
+                      throw std::runtime_error("constructor bug");
+                    });
+  }};
+  f.request(1, 1, 1, "k", "test.throws");
+  CHECK(f.host->stats().failures == 1);
+  CHECK(f.host->stats().activations == 0);
+  CHECK(f.host->crashes() == 1);
+  CHECK_THAT(f.host->report().children.at(0).last_exit, Catch::Contains("constructor bug"));
+  f.request(1, 2, 1, "k", "kite.echo"); // the host goes on
+  CHECK(f.host->stats().activations == 1);
+}

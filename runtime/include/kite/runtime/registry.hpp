@@ -11,6 +11,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/behavior.hpp>
+#include <caf/expected.hpp>
 #include <caf/message.hpp>
 #include <caf/message_handler.hpp>
 #include <caf/stateful_actor.hpp>
@@ -38,6 +39,11 @@ struct actor_type {
   /// Answers snapshot_atom with its state, which spawn() takes back.
   bool snapshots = false;
 };
+
+/// Starts logical actor (`type`, `key`) through its factory; an error naming it when the
+/// factory throws or returns no actor, so a user's bug fails its requests, not the host.
+caf::expected<caf::actor> start_logical_actor(const actor_type& type, caf::actor_system& sys,
+                                              const std::string& key, const caf::message& snapshot);
 
 /// The node's catalog of message types and actor types.
 class registry {
