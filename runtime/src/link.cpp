@@ -573,7 +573,15 @@ struct link::impl {
     p.max_epoch = std::max(p.max_epoch, hdr.epoch);
     inbound_request req{p.id,           hdr.sequence,  hdr.epoch,
                         hdr.actor_type, hdr.actor_key, std::move(msg)};
-    server.on_request(req);
+    try {
+      server.on_request(req);
+    } catch (const std::exception& e) {
+      // Not handled: a resend is fresh, and the requester learns why now.
+      window.forget(p.id, hdr.sequence, hdr.epoch);
+      send_error(p.routing_id, hdr.sequence,
+                 fmt::format("worker '{}' failed to handle it: {}", settings.node_id, e.what()));
+      throw; // counted against the link thread's intensity
+    }
   }
 
   /// Decodes a peer's payload; on failure counts it and returns what was wrong.

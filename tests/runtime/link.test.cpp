@@ -60,7 +60,12 @@ TEST_CASE("link: its thread survives handlers that throw, and gives up past 10 i
   auto client = link::connect(sys, client_settings, types.messages());
   REQUIRE(client);
   std::atomic<bool> up{false};
-  (*client)->start(client_handlers{[](uint64_t, uint64_t, caf::expected<caf::message>) {},
+  std::atomic<int> errors{0};
+  (*client)->start(client_handlers{[&](uint64_t, uint64_t, caf::expected<caf::message> answer) {
+                                     if (!answer && describe(answer.error()).find("handler bug") !=
+                                                        std::string::npos)
+                                       ++errors;
+                                   },
                                    [&](const std::vector<std::string>&) { up = true; },
                                    [] {},
                                    {}});
@@ -71,6 +76,8 @@ TEST_CASE("link: its thread survives handlers that throw, and gives up past 10 i
   for (uint64_t sequence = 1; sequence <= 10; ++sequence)
     REQUIRE_FALSE((*client)->send_request(sequence, 1, "kite.echo", "k", payload));
   REQUIRE(eventually([&] { return calls.load() == 10; }));
+  // Each requester learns why at once.
+  REQUIRE(eventually([&] { return errors.load() == 10; }));
   CHECK_FALSE((*server)->failure());
   CHECK((*server)->stats().handler_failures == 10);
 
