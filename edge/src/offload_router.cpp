@@ -353,6 +353,8 @@ caf::expected<caf::actor> offload_router::edge_instance(const actor_id& id) {
   if (auto held = edge_actors_->crashes.may_activate(name, now)) return held;
   caf::message snapshot;
   if (auto s = snapshots_.find(id); s != snapshots_.end()) snapshot = s->second;
+  // Before the attempt: a start that fails is a crash of this activation.
+  edge_actors_->crashes.activated(name, now);
   auto started =
       start_logical_actor(*local_types_->find_actor(id.first), sys_, id.second, snapshot);
   if (!started) {
@@ -360,7 +362,6 @@ caf::expected<caf::actor> offload_router::edge_instance(const actor_id& id) {
     return started.error();
   }
   auto actor = std::move(*started);
-  edge_actors_->crashes.activated(name, now);
   {
     std::lock_guard<std::mutex> guard{edge_actors_->mutex};
     edge_actors_->running[id] = actor;

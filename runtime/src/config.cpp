@@ -64,6 +64,17 @@ void read_supervision(config_reader& r, const YAML::Node& root, supervisor_flags
     r.fail(backoff["max"], "supervision.backoff.max", "must not be less than backoff.initial");
 }
 
+/// Whether `text` is host:port: a host without ',' or ':' and a decimal port up to 65535.
+bool is_host_port(const std::string& text) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) return false;
+  auto host = text.substr(0, colon);
+  auto port = text.substr(colon + 1);
+  if (host.find_first_of(",:") != std::string::npos || port.size() > 5) return false;
+  if (port.find_first_not_of("0123456789") != std::string::npos) return false;
+  return std::stoul(port) <= 65535;
+}
+
 void read_node(config_reader& r, const YAML::Node& root, std::vector<std::string> extra_keys,
                const std::string& expected_kind, node_config& out) {
   std::vector<std::string> keys{"kind", "node_id",  "threads",     "log",
@@ -89,8 +100,9 @@ void read_node(config_reader& r, const YAML::Node& root, std::vector<std::string
   auto metrics = r.section(root, "", "metrics");
   r.only_keys(metrics, "metrics", {"listen"});
   r.read(metrics, "metrics", "listen", out.metrics_listen);
-  if (!out.metrics_listen.empty() && out.metrics_listen.find(':') == std::string::npos)
-    r.fail(metrics["listen"], "metrics.listen", "expected host:port, such as 127.0.0.1:9464");
+  if (!out.metrics_listen.empty() && !is_host_port(out.metrics_listen))
+    r.fail(metrics["listen"], "metrics.listen",
+           "expected host:port with a port from 0 to 65535, such as 127.0.0.1:9464");
 
   auto link = r.section(root, "", "link");
   r.only_keys(link, "link",

@@ -38,6 +38,8 @@ const char* to_string(errc code) {
     return "restart_limit";
   case errc::fenced:
     return "fenced";
+  case errc::start_failed:
+    return "start_failed";
   }
   return "unknown";
 }

@@ -10,6 +10,7 @@
 #include <map>
 #include <mutex>
 #include <random>
+#include <stdexcept>
 #include <thread>
 #include <tuple>
 #include <unordered_map>
@@ -34,6 +35,11 @@ namespace kite {
 namespace {
 
 using clock_type = std::chrono::steady_clock;
+
+/// A handler that keeps a link's owner in step with it failed: the link cannot go on.
+struct out_of_step : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 constexpr const char* zap_endpoint = "inproc://zeromq.zap.01";
 constexpr const char* zap_domain = "kite";
@@ -339,7 +345,7 @@ struct link::impl {
                  settings.node_id, p.node_id,
                  std::chrono::duration_cast<std::chrono::milliseconds>(p.lease).count(),
                  p.fenced_below);
-    if (server.on_lapse) server.on_lapse(p.id);
+    if (server.on_lapse) call_in_step("lapse", [&] { server.on_lapse(p.id); });
   }
 
   /// How long this side waits before declaring a silent peer down.
@@ -576,8 +582,8 @@ struct link::impl {
     try {
       server.on_request(req);
     } catch (const std::exception& e) {
-      // Not handled: a resend is fresh, and the requester learns why now.
-      window.forget(p.id, hdr.sequence, hdr.epoch);
+      // The requester learns why now. The window still holds it in flight: the handler may
+      // have handed it on before it threw, and a resend must not run it a second time.
       send_error(p.routing_id, hdr.sequence,
                  fmt::format("worker '{}' failed to handle it: {}", settings.node_id, e.what()));
       throw; // counted against the link thread's intensity
@@ -662,7 +668,7 @@ struct link::impl {
     if (!up.exchange(true)) {
       spdlog::info("link {}: connected to '{}' at {}", settings.node_id, h.node_id,
                    settings.endpoint);
-      client.on_up(h.actor_types);
+      call_in_step("up", [&] { client.on_up(h.actor_types); });
     }
   }
 
@@ -709,7 +715,7 @@ struct link::impl {
   void mark_down(const char* why) {
     if (up.exchange(false)) {
       spdlog::warn("link {}: link to {} down: {}", settings.node_id, settings.endpoint, why);
-      client.on_down();
+      call_in_step("down", [&] { client.on_down(); });
     }
   }
 
@@ -787,7 +793,7 @@ struct link::impl {
     auto window = down_window();
     if (is_server) {
       expire_relays(now);
-      if (server.on_tick) server.on_tick();
+      if (server.on_tick) call_in_step("tick", [&] { server.on_tick(); });
       auto forget_after = std::max<clock_type::duration>(forget_silent_peer_after, window * 10);
       for (auto i = peers.begin(); i != peers.end();) {
         auto& p = i->second;
@@ -917,9 +923,14 @@ struct link::impl {
     while (running.load(std::memory_order_relaxed)) {
       auto now = clock_type::now();
       if (now >= next_tick) {
-        tick();
         next_tick = now + settings.timing.heartbeat_interval;
         socket_backlog = true; // its sends may have taken the socket's wakeup
+        try {
+          tick();
+        } catch (const out_of_step& e) {
+          give_up(make_error(errc::io, e.what()));
+          break;
+        }
       }
       auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_tick - now);
       int timeout = socket_backlog || side_backlog
@@ -943,35 +954,62 @@ struct link::impl {
         }
         // Sending may have taken the socket's wakeup, so read it last and every time round.
         socket_backlog = !drain_socket(socket, max_reads_per_poll, [this] { return read_one(); });
+      } catch (const out_of_step& e) {
+        give_up(make_error(errc::io, e.what()));
+        break;
       } catch (const zmq::error_t& e) {
         if (e.num() == ETERM) break;
+        if (e.num() == EFSM) { // a socket owes a reply it can no longer send: stuck for good
+          give_up(make_error(errc::io, fmt::format("link {}: {}", settings.node_id, e.what())));
+          break;
+        }
         spdlog::error("link {}: {}", settings.node_id, e.what());
         // A read cut short may have left frames whose wakeup is already taken.
         socket_backlog = true;
         side_backlog = side != nullptr;
       } catch (const std::exception& e) {
-        // A handler threw: the frame it handled is lost (its sender retries), the link goes
-        // on, unless that happens past the link thread's restart intensity.
-        stats.handler_failures.fetch_add(1, std::memory_order_relaxed);
-        if (!handler_failures.admit(clock_type::now())) {
-          give_up(make_error(errc::restart_limit,
-                             fmt::format("link {}: handlers failed more than 10 times within "
-                                         "10 s, the last with: {}",
-                                         settings.node_id, e.what())));
-          break;
-        }
-        spdlog::error("link {}: a handler failed: {}; the link goes on", settings.node_id,
-                      e.what());
+        if (!survive(e.what())) break;
+        socket_backlog = true;
+        side_backlog = side != nullptr;
+      } catch (...) {
+        if (!survive("a non-standard exception")) break;
         socket_backlog = true;
         side_backlog = side != nullptr;
       }
     }
   }
 
+  /// A request's or an answer's handler threw `what`: whether the link goes on, which it does
+  /// within the link thread's restart intensity.
+  bool survive(const char* what) {
+    stats.handler_failures.fetch_add(1, std::memory_order_relaxed);
+    if (!handler_failures.admit(clock_type::now())) {
+      give_up(make_error(errc::restart_limit,
+                         fmt::format("link {}: handlers failed more than 10 times within 10 s, "
+                                     "the last with: {}",
+                                     settings.node_id, what)));
+      return false;
+    }
+    spdlog::error("link {}: a handler failed: {}; the link goes on", settings.node_id, what);
+    return true;
+  }
+
   void give_up(caf::error why) {
     spdlog::critical("{}; the link stops", describe(why));
+    up = false; // nothing it queues from now on is sent
     std::lock_guard<std::mutex> guard{failure_mutex};
     failure = std::move(why);
+  }
+
+  /// Runs a handler that keeps the link's owner in step with the link (up, down, lapse, tick):
+  /// if it throws, they are out of step for good, and the link gives up.
+  template <class Handler> void call_in_step(const char* name, Handler&& handler) {
+    try {
+      handler();
+    } catch (const std::exception& e) {
+      throw out_of_step{
+          fmt::format("link {}: the {} handler failed: {}", settings.node_id, name, e.what())};
+    }
   }
 
   /// Queues a frame for the link thread; a server's goes to `peer`.

@@ -30,8 +30,10 @@ std::string metrics::scrape() const {
 
 caf::expected<int> metrics::serve(const std::string& listen) {
   try {
-    // One thread: scrapes come every few seconds, and a robot counts its threads.
-    exposer_ = std::make_unique<prometheus::Exposer>(listen, 1);
+    // Two threads, so one idle connection cannot hold up every scrape (a robot counts its
+    // threads), and a connection that sends nothing is dropped after 2 s.
+    exposer_ = std::make_unique<prometheus::Exposer>(std::vector<std::string>{
+        "listening_ports", listen, "num_threads", "2", "request_timeout_ms", "2000"});
     exposer_->RegisterCollectable(registry_);
     auto ports = exposer_->GetListeningPorts();
     if (ports.empty()) throw std::runtime_error("no port bound");

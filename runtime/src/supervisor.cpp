@@ -379,10 +379,36 @@ caf::behavior supervisor(supervisor_actor* self, std::string label, supervisor_f
   // Children are not linked, so any exit message comes from the parent or the program.
   self->set_exit_handler([self](caf::exit_msg& msg) { shut_down(self, msg.reason); });
   s.live = std::make_shared<std::vector<caf::actor>>(s.children.size());
-  self->attach_functor([live = s.live](const caf::error&) {
-    // After an ordered shutdown nothing is left; after a kill, this stops the children.
-    for (auto& child : *live)
-      if (child) caf::anon_send_exit(child, caf::exit_reason::kill);
+  std::vector<std::shared_ptr<detail::child_proxy>> proxies;
+  std::vector<prometheus::Gauge*> running;
+  for (auto& slot : s.children) {
+    proxies.push_back(slot.proxy);
+    running.push_back(counts == nullptr
+                          ? nullptr
+                          : &counts->gauge("kite_supervisor_child_running",
+                                           "1 while the child runs, else 0",
+                                           {{"supervisor", s.label}, {"child", slot.spec.id}}));
+    if (counts != nullptr) // at zero from the start, so the first restart is a visible step
+      counts->counter("kite_supervisor_restarts_total", "Restarts of the child",
+                      {{"supervisor", s.label}, {"child", slot.spec.id}});
+  }
+  if (counts != nullptr)
+    counts->counter("kite_supervisor_give_ups_total",
+                    "Times the supervisor passed its restart intensity and stopped",
+                    {{"supervisor", s.label}});
+  self->attach_functor([live = s.live, proxies = std::move(proxies), running = std::move(running),
+                        handles_outlive](const caf::error&) {
+    // After an ordered shutdown nothing is left; after a kill, this stops the children, and
+    // their handles stop forwarding to them.
+    for (size_t i = 0; i < live->size(); ++i) {
+      if (!(*live)[i]) continue;
+      caf::anon_send_exit((*live)[i], caf::exit_reason::kill);
+      if (running[i] != nullptr) running[i]->Set(0);
+      if (handles_outlive)
+        proxies[i]->detach();
+      else
+        proxies[i]->close(caf::make_error(caf::sec::request_receiver_down));
+    }
   });
   for (size_t i = 0; i < s.children.size(); ++i) {
     if (!start_child(self, i)) {

@@ -86,11 +86,14 @@ TEST_CASE("config: metrics.listen loads, and one without a port is named with it
   auto cfg = kite::load_worker_config(worker("0.0.0.0:9464"));
   REQUIRE(cfg);
   CHECK(cfg->node.metrics_listen == "0.0.0.0:9464");
-  auto path = worker("localhost");
-  auto bad = kite::load_worker_config(path);
-  REQUIRE_FALSE(bad);
-  CHECK(problems_of(bad.error()) ==
-        path + ":5:11: key 'metrics.listen': expected host:port, such as 127.0.0.1:9464");
+  for (auto listen : {"localhost", "127.0.0.1:notaport", "127.0.0.1:70000", "a:1,b:2"}) {
+    auto path = worker(listen);
+    auto bad = kite::load_worker_config(path);
+    REQUIRE_FALSE(bad);
+    CHECK(problems_of(bad.error()) ==
+          path + ":5:11: key 'metrics.listen': expected host:port with a port from 0 to 65535, "
+                 "such as 127.0.0.1:9464");
+  }
 }
 
 TEST_CASE("config: an unknown key is an error that suggests the nearest valid key") {

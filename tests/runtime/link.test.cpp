@@ -36,6 +36,10 @@ TEST_CASE("link: its thread survives handlers that throw, and gives up past 10 i
   caf::actor_system_config cfg;
   types.install(cfg);
   caf::actor_system sys{cfg};
+  // Before the links, which call the handlers that use them until they stop.
+  std::atomic<int> calls{0};
+  std::atomic<bool> up{false};
+  std::atomic<int> errors{0};
 
   link_settings server_settings;
   server_settings.node_id = "worker";
@@ -44,7 +48,6 @@ TEST_CASE("link: its thread survives handlers that throw, and gives up past 10 i
   server_settings.actor_types = {"kite.echo"};
   auto server = link::serve(sys, server_settings, types.messages());
   REQUIRE(server);
-  std::atomic<int> calls{0};
   (*server)->start(server_handlers{[&](inbound_request&) {
                                      ++calls;
                                      throw std::runtime_error("handler bug");
@@ -59,8 +62,6 @@ TEST_CASE("link: its thread survives handlers that throw, and gives up past 10 i
   client_settings.curve = false;
   auto client = link::connect(sys, client_settings, types.messages());
   REQUIRE(client);
-  std::atomic<bool> up{false};
-  std::atomic<int> errors{0};
   (*client)->start(client_handlers{[&](uint64_t, uint64_t, caf::expected<caf::message> answer) {
                                      if (!answer && describe(answer.error()).find("handler bug") !=
                                                         std::string::npos)
@@ -87,5 +88,24 @@ TEST_CASE("link: its thread survives handlers that throw, and gives up past 10 i
   CHECK(matches((*server)->failure(), errc::restart_limit));
   CHECK_THAT(describe((*server)->failure()), Catch::Contains("handler bug"));
   (*client)->stop();
+  (*server)->stop();
+}
+
+TEST_CASE("link: a tick handler that throws stops the link with a reason, not the process") {
+  registry types;
+  actors::register_builtin(types);
+  caf::actor_system_config cfg;
+  types.install(cfg);
+  caf::actor_system sys{cfg};
+  link_settings settings;
+  settings.node_id = "worker";
+  settings.endpoint = "tcp://127.0.0.1:*";
+  settings.curve = false;
+  auto server = link::serve(sys, settings, types.messages());
+  REQUIRE(server);
+  (*server)->start(server_handlers{
+      [](inbound_request&) {}, {}, {}, [] { throw std::runtime_error("tick bug"); }});
+  REQUIRE(eventually([&] { return static_cast<bool>((*server)->failure()); }));
+  CHECK_THAT(describe((*server)->failure()), Catch::Contains("the tick handler failed: tick bug"));
   (*server)->stop();
 }

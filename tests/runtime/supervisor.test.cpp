@@ -199,7 +199,8 @@ TEST_CASE("supervisor: restarts, running children and give-ups are counted in me
   caf::scoped_actor self{*f.sys};
   self->monitor(sup.supervisor);
   caf::anon_send(sup.children["b"], crash_atom::value);
-  self->receive([](caf::down_msg&) {});
+  self->receive([](caf::down_msg&) {},
+                caf::after(std::chrono::seconds(5)) >> [] { FAIL("the supervisor did not end"); });
   text = counts.scrape();
   CHECK_THAT(text, Catch::Contains(R"(kite_supervisor_give_ups_total{supervisor="t"} 1)"));
   CHECK_THAT(text, Catch::Contains(R"(kite_supervisor_child_running{child="a",supervisor="t"} 0)"));
@@ -370,14 +371,20 @@ TEST_CASE("supervisor: with a handle_set, a nested supervisor's children keep th
   auto keep = std::make_shared<handle_set>(*f.sys);
   // Each incarnation's handle for the leaf, written on the outer supervisor's thread.
   auto published = std::make_shared<std::vector<caf::actor>>();
+  auto inner_supervisors = std::make_shared<std::vector<caf::actor>>();
   child_spec inner;
   inner.id = "inner";
-  inner.start = [&, inner_flags, keep, published](caf::actor_system& sys, const child_handles&) {
+  inner.start = [&, inner_flags, keep, published, inner_supervisors](caf::actor_system& sys,
+                                                                     const child_handles&) {
     auto s = spawn_supervisor(sys, "inner", inner_flags, {child(f.log, "leaf")}, nullptr, keep);
     published->push_back(s.children["leaf"]);
+    inner_supervisors->push_back(s.supervisor);
     return s.supervisor;
   };
-  auto outer = spawn_supervisor(*f.sys, "outer", flags(restart_strategy::one_for_one), {inner});
+  // A restart waits 200 ms, long enough to send into the gap.
+  auto outer_flags = flags(restart_strategy::one_for_one);
+  outer_flags.backoff = {milliseconds(200), milliseconds(200), 0.0};
+  auto outer = spawn_supervisor(*f.sys, "outer", outer_flags, {inner});
   // The outer supervisor starts its children before it answers anything.
   REQUIRE(f.child_of(f.report(outer.supervisor), "inner").state == "running");
   auto leaf = published->front(); // taken once, from the first incarnation only
@@ -388,6 +395,12 @@ TEST_CASE("supervisor: with a handle_set, a nested supervisor's children keep th
   CHECK(f.ping(leaf) == 2);
   REQUIRE(published->size() == 2);
   CHECK(published->back() == leaf);
+  // Killed outright (as after its shutdown timeout), it cannot stop its children in order;
+  // while it restarts, the handle holds a message for the next incarnation instead of
+  // forwarding it into the dead one.
+  caf::anon_send_exit(inner_supervisors->back(), caf::exit_reason::kill);
+  f.await_state(outer.supervisor, "inner", "restarting");
+  CHECK(f.ping(leaf) == 3);
   f.stop(outer.supervisor);
 }
 

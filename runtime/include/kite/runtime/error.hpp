@@ -25,6 +25,8 @@ enum class errc : uint8_t {
   restart_limit,
   /// A worker refused a request placed at an epoch older than the one it knows.
   fenced,
+  /// A logical actor's factory threw or gave no actor.
+  start_failed,
 };
 
 /// Returns the short name of an error code.
