@@ -90,13 +90,27 @@ struct supervisor_state {
 
 using supervisor_actor = caf::stateful_actor<supervisor_state>;
 
+// The supervision metrics, one function per series so each is named once.
+prometheus::Gauge& running_gauge(metrics& counts, const std::string& label, const std::string& id) {
+  return counts.gauge("kite_supervisor_child_running", "1 while the child runs, else 0",
+                      {{"supervisor", label}, {"child", id}});
+}
+
+prometheus::Counter& restart_counter(metrics& counts, const std::string& label,
+                                     const std::string& id) {
+  return counts.counter("kite_supervisor_restarts_total", "Restarts of the child",
+                        {{"supervisor", label}, {"child", id}});
+}
+
+prometheus::Counter& give_up_counter(metrics& counts, const std::string& label) {
+  return counts.counter("kite_supervisor_give_ups_total",
+                        "Times the supervisor passed its restart intensity and stopped",
+                        {{"supervisor", label}});
+}
+
 /// Sets child `id`'s running gauge, when the supervisor keeps metrics.
 void count_running(const supervisor_state& s, const std::string& id, bool running) {
-  if (s.counts == nullptr) return;
-  s.counts
-      ->gauge("kite_supervisor_child_running", "1 while the child runs, else 0",
-              {{"supervisor", s.label}, {"child", id}})
-      .Set(running ? 1 : 0);
+  if (s.counts != nullptr) running_gauge(*s.counts, s.label, id).Set(running ? 1 : 0);
 }
 
 void handle_failure(supervisor_actor* self, size_t index, const caf::error& reason);
@@ -262,12 +276,7 @@ std::vector<size_t> restart_set(supervisor_actor* self, size_t failed) {
 /// Past the restart intensity: stop everything and fail, so the parent decides.
 void give_up(supervisor_actor* self, const child_slot& slot, const caf::error& reason) {
   auto& s = self->state;
-  if (s.counts != nullptr)
-    s.counts
-        ->counter("kite_supervisor_give_ups_total",
-                  "Times the supervisor passed its restart intensity and stopped",
-                  {{"supervisor", s.label}})
-        .Increment();
+  if (s.counts != nullptr) give_up_counter(*s.counts, s.label).Increment();
   spdlog::error("supervisor {}: child '{}' failed ({}) after {} restarts within {} ms; giving up",
                 s.label, slot.spec.id, exit_text(reason), s.flags.intensity,
                 s.flags.period.count());
@@ -383,19 +392,14 @@ caf::behavior supervisor(supervisor_actor* self, std::string label, supervisor_f
   std::vector<prometheus::Gauge*> running;
   for (auto& slot : s.children) {
     proxies.push_back(slot.proxy);
-    running.push_back(counts == nullptr
-                          ? nullptr
-                          : &counts->gauge("kite_supervisor_child_running",
-                                           "1 while the child runs, else 0",
-                                           {{"supervisor", s.label}, {"child", slot.spec.id}}));
-    if (counts != nullptr) // at zero from the start, so the first restart is a visible step
-      counts->counter("kite_supervisor_restarts_total", "Restarts of the child",
-                      {{"supervisor", s.label}, {"child", slot.spec.id}});
+    if (counts == nullptr) {
+      running.push_back(nullptr);
+      continue;
+    }
+    running.push_back(&running_gauge(*counts, s.label, slot.spec.id));
+    restart_counter(*counts, s.label, slot.spec.id); // at zero, so the first restart is a step
   }
-  if (counts != nullptr)
-    counts->counter("kite_supervisor_give_ups_total",
-                    "Times the supervisor passed its restart intensity and stopped",
-                    {{"supervisor", s.label}});
+  if (counts != nullptr) give_up_counter(*counts, s.label);
   self->attach_functor([live = s.live, proxies = std::move(proxies), running = std::move(running),
                         handles_outlive](const caf::error&) {
     // After an ordered shutdown nothing is left; after a kill, this stops the children, and
@@ -434,11 +438,7 @@ caf::behavior supervisor(supervisor_actor* self, std::string label, supervisor_f
           auto& slot = s.children[*k];
           if (slot.state != phase::restarting) continue;
           ++slot.restarts;
-          if (s.counts != nullptr)
-            s.counts
-                ->counter("kite_supervisor_restarts_total", "Restarts of the child",
-                          {{"supervisor", s.label}, {"child", slot.spec.id}})
-                .Increment();
+          if (s.counts != nullptr) restart_counter(*s.counts, s.label, slot.spec.id).Increment();
           if (!start_child(self, *k)) {
             retry_start(self, std::vector<size_t>(k, indices.end()));
             return;
