@@ -154,9 +154,8 @@ double quantile(std::vector<double> v, double q) {
 } // namespace
 
 int main(int argc, char** argv) {
-  auto args =
-      kite::parse_cli(argc, argv, 1,
-                      {"reps", "restarts", "messages", "threads", "tries", "worker-bin"});
+  auto args = kite::parse_cli(argc, argv, 1,
+                              {"reps", "restarts", "messages", "threads", "tries", "worker-bin"});
   if (!args || !args->positional.empty()) {
     std::fprintf(stderr, "usage: supervision [--reps N] [--restarts N] [--messages N] "
                          "[--threads N] [--tries N] [--worker-bin PATH]\n");
