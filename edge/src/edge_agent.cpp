@@ -1,7 +1,5 @@
 #include "kite/edge/edge_agent.hpp"
 
-#include <csignal>
-
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/scoped_actor.hpp>
@@ -17,20 +15,6 @@
 #include "kite/runtime/supervisor.hpp"
 
 namespace kite::edge {
-
-namespace {
-
-/// Returns true once a SIGINT or SIGTERM is pending, without waiting.
-bool stop_requested() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  timespec zero{0, 0};
-  return sigtimedwait(&set, nullptr, &zero) > 0;
-}
-
-} // namespace
 
 int run_edge(const edge_config& cfg, const registry& types) {
   caf::actor_system_config sys_cfg;
@@ -90,7 +74,7 @@ int run_edge(const edge_config& cfg, const registry& types) {
   caf::error pipeline_failure;
   self->monitor(pipeline.supervisor);
   // Poll rather than block on signals: a bounded run also ends when every sample is answered.
-  while (!stop_requested()) {
+  while (wait_for_stop_signal(std::chrono::milliseconds(0)) == 0) {
     self->receive([&](caf::down_msg& down) { pipeline_failure = std::move(down.reason); },
                   caf::after(std::chrono::milliseconds(50)) >> [] {});
     if (pipeline_failure) {
