@@ -33,9 +33,8 @@ void add_ending(registry& types, const std::string& type,
                 caf::behavior (*behavior)(caf::event_based_actor*, const std::string&)) {
   types.add_actor(type, runs_on::cloud, [behavior](caf::actor_system& sys, const std::string& key) {
     auto actor = sys.spawn(behavior, key);
-    caf::scoped_actor {
-      sys
-      } -> wait_for(actor);
+    caf::scoped_actor waiter{sys};
+    waiter->wait_for(actor);
     return actor;
   });
 }

@@ -1,6 +1,8 @@
 #include "kite/edge/offload_router.hpp"
 
 #include <chrono>
+#include <functional>
+#include <memory>
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
@@ -26,25 +28,53 @@ caf::error offload_error(caf::scoped_actor& self, const caf::actor& router, caf:
   return out;
 }
 
+/// An edge whose only worker never comes up (nothing listens on port 1), with the builtin
+/// types and `add_types` announced before its actor system starts.
+struct edge_without_worker {
+  explicit edge_without_worker(const std::function<void(registry&)>& add_types = {})
+      : sys{configure(add_types)} {
+    link_settings settings;
+    settings.node_id = "test-edge";
+    settings.endpoint = "tcp://127.0.0.1:1";
+    settings.curve = false;
+    uplink = std::move(*link::connect(sys, settings, types.messages()));
+  }
+
+  caf::actor_system_config& configure(const std::function<void(registry&)>& add_types) {
+    actors::register_builtin(types);
+    if (add_types) add_types(types);
+    types.install(cfg);
+    return cfg;
+  }
+
+  /// A router over the link that may run the edge's own types here, as `offload` says.
+  std::shared_ptr<edge::offload_router> start(offload_config offload) {
+    return edge::offload_router::start(sys, {uplink}, offload, &types);
+  }
+
+  registry types;
+  caf::actor_system_config cfg;
+  caf::actor_system sys;
+  std::shared_ptr<link> uplink;
+};
+
+/// Fallback after 20 ms, retries every 40 ms: a test's requests reach the edge quickly.
+offload_config quick_fallback() {
+  offload_config out;
+  out.retry_interval = std::chrono::milliseconds(40);
+  out.local_after = std::chrono::milliseconds(20);
+  return out;
+}
+
 } // namespace
 
 TEST_CASE("offload router: refuses beyond max_pending, and fails requests after stop at once") {
-  registry types;
-  actors::register_builtin(types);
-  caf::actor_system_config cfg;
-  types.install(cfg);
-  caf::actor_system sys{cfg};
-  link_settings settings;
-  settings.node_id = "test-edge";
-  // Nothing listens on port 1: the link never comes up, so requests stay pending.
-  settings.endpoint = "tcp://127.0.0.1:1";
-  settings.curve = false;
-  auto uplink = link::connect(sys, settings, types.messages());
-  REQUIRE(uplink);
+  edge_without_worker f;
   offload_config offload;
   offload.max_pending = 1;
-  auto router = edge::offload_router::start(sys, {*uplink}, offload);
-  caf::scoped_actor self{sys};
+  offload.local_fallback = false; // requests stay pending
+  auto router = f.start(offload);
+  caf::scoped_actor self{f.sys};
   auto payload = caf::make_message(actors::blob{std::string("x")});
 
   // The first request waits for the link; the second finds the table full.
@@ -65,22 +95,9 @@ TEST_CASE("offload router: refuses beyond max_pending, and fails requests after 
 }
 
 TEST_CASE("offload router runs a type the edge hosts on the edge while no worker is up") {
-  registry types;
-  actors::register_builtin(types);
-  caf::actor_system_config cfg;
-  types.install(cfg);
-  caf::actor_system sys{cfg};
-  link_settings settings;
-  settings.node_id = "test-edge";
-  settings.endpoint = "tcp://127.0.0.1:1"; // never up
-  settings.curve = false;
-  auto uplink = link::connect(sys, settings, types.messages());
-  REQUIRE(uplink);
-  offload_config offload;
-  offload.retry_interval = std::chrono::milliseconds(40);
-  offload.local_after = std::chrono::milliseconds(20);
-  auto router = edge::offload_router::start(sys, {*uplink}, offload, &types);
-  caf::scoped_actor self{sys};
+  edge_without_worker f;
+  auto router = f.start(quick_fallback());
+  caf::scoped_actor self{f.sys};
 
   // One instance on the edge keeps the key's state across requests.
   for (uint64_t i = 1; i <= 3; ++i) {
@@ -101,34 +118,21 @@ TEST_CASE("offload router runs a type the edge hosts on the edge while no worker
 }
 
 TEST_CASE("offload router fails a request, and goes on, when its edge instance has ended") {
-  registry types;
-  actors::register_builtin(types);
   // An instance that has ended by the time the router gets it, as one failing in its
   // constructor: CAF answers a request to it at once, on the sending thread.
-  types.add_actor("test.gone", runs_on::edge, [](caf::actor_system& sys, const std::string&) {
-    auto actor = sys.spawn([](caf::event_based_actor* self) -> caf::behavior {
-      self->quit(caf::make_error(caf::sec::runtime_error));
-      return {};
+  edge_without_worker f{[](registry& types) {
+    types.add_actor("test.gone", runs_on::edge, [](caf::actor_system& sys, const std::string&) {
+      auto actor = sys.spawn([](caf::event_based_actor* self) -> caf::behavior {
+        self->quit(caf::make_error(caf::sec::runtime_error));
+        return {};
+      });
+      caf::scoped_actor waiter{sys};
+      waiter->wait_for(actor);
+      return actor;
     });
-    caf::scoped_actor {
-      sys
-      } -> wait_for(actor);
-    return actor;
-  });
-  caf::actor_system_config cfg;
-  types.install(cfg);
-  caf::actor_system sys{cfg};
-  link_settings settings;
-  settings.node_id = "test-edge";
-  settings.endpoint = "tcp://127.0.0.1:1"; // never up
-  settings.curve = false;
-  auto uplink = link::connect(sys, settings, types.messages());
-  REQUIRE(uplink);
-  offload_config offload;
-  offload.retry_interval = std::chrono::milliseconds(40);
-  offload.local_after = std::chrono::milliseconds(20);
-  auto router = edge::offload_router::start(sys, {*uplink}, offload, &types);
-  caf::scoped_actor self{sys};
+  }};
+  auto router = f.start(quick_fallback());
+  caf::scoped_actor self{f.sys};
   for (int i = 0; i < 2; ++i) {
     caf::error failure;
     self->request(router->handle(), std::chrono::seconds(5), offload_atom::value,
