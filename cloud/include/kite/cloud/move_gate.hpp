@@ -1,0 +1,49 @@
+// Hysteresis for placement: an actor moves only when another host beats its current one by
+// more than a threshold for a sustained window, and moves across all actors are capped per
+// second, so placement follows real changes without flapping on noisy reports.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <string>
+
+namespace kite::cloud {
+
+struct hysteresis_config {
+  /// A better host must save at least this much per request...
+  double min_gain_s = 0.002;
+  /// ...and this fraction of the current host's cost,
+  double min_gain_ratio = 0.2;
+  /// for this long without a break.
+  std::chrono::milliseconds sustain{3000};
+  /// Moves of all actors together, at most, per second.
+  double max_moves_per_s = 10;
+};
+
+/// Decides when a logical actor moves; not thread-safe.
+class move_gate {
+public:
+  using clock_type = std::chrono::steady_clock;
+
+  explicit move_gate(hysteresis_config cfg);
+
+  /// Actor `id` runs on a host costing `current_s` per request and the best other costs
+  /// `best_s`: whether it moves now. A true answer uses up one move of the budget.
+  bool should_move(const std::string& id, double current_s, double best_s,
+                   clock_type::time_point now);
+
+  /// Forgets `id` (it ended, or moved for another reason).
+  void forget(const std::string& id);
+
+private:
+  /// With budget left at `now`, takes one move.
+  bool take_move(clock_type::time_point now);
+
+  hysteresis_config cfg_;
+  /// Since when a better host has been better enough, per actor.
+  std::map<std::string, clock_type::time_point> better_since_;
+  double moves_left_;
+  clock_type::time_point refilled_at_;
+};
+
+} // namespace kite::cloud

@@ -1,0 +1,38 @@
+#include "kite/cloud/cost_model.hpp"
+
+#include <catch2/catch.hpp>
+
+using kite::cloud::actor_demand;
+using kite::cloud::expected_completion_s;
+using kite::cloud::host_view;
+
+TEST_CASE("cost model: network, transfer, queueing and service add up") {
+  host_view worker;
+  worker.rtt_s = 0.010;
+  worker.bandwidth = 1e6;
+  worker.backlog = 4;
+  worker.capacity = 2;
+  worker.service_s = 0.005;
+  actor_demand demand{"t", "k", 1000, 1000};
+  // 10 ms RTT + 2 KB at 1 MB/s + 4 waiting over 2 servers × 5 ms + 5 ms of its own.
+  CHECK(expected_completion_s(worker, demand) == Approx(0.010 + 0.002 + 0.010 + 0.005));
+  worker.bandwidth = 0; // not measured: the transfer is not counted
+  CHECK(expected_completion_s(worker, demand) == Approx(0.025));
+}
+
+TEST_CASE("cost model: the edge itself pays no network, so offloading is the same comparison") {
+  actor_demand demand{"t", "k", 64'000, 100};
+  host_view edge;
+  edge.edge = true;
+  edge.rtt_s = 1.0; // ignored: no network between the edge and itself
+  edge.service_s = 0.050;
+  host_view worker;
+  worker.rtt_s = 0.020;
+  worker.bandwidth = 10e6;
+  worker.service_s = 0.005;
+  CHECK(expected_completion_s(edge, demand) == Approx(0.050));
+  // 20 ms + 6.41 ms + 5 ms beats 50 ms on the edge: offload.
+  CHECK(expected_completion_s(worker, demand) < expected_completion_s(edge, demand));
+  worker.rtt_s = 0.080; // far away: running on the robot wins
+  CHECK(expected_completion_s(worker, demand) > expected_completion_s(edge, demand));
+}
