@@ -1,0 +1,127 @@
+// The placement service's state: what workers and edges last reported, and where each logical
+// actor runs. All of it is soft state — rebuilt from the next round of reports after a restart
+// — except the epochs, which only grow. Decisions go through a placement_policy; moves of
+// placed actors go through the move_gate's hysteresis. Not thread-safe: the service owns it.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <caf/expected.hpp>
+
+#include "kite/cloud/move_gate.hpp"
+#include "kite/cloud/placement_policy.hpp"
+
+namespace kite::cloud {
+
+/// A worker's registration and load, sent every heartbeat.
+struct worker_report {
+  std::string id;
+  uint32_t capacity = 1;
+  std::set<std::string> types;
+  std::map<std::string, std::string> labels;
+  double backlog = 0;
+  /// Service time EWMA per actor type, in seconds.
+  std::map<std::string, double> service_s;
+};
+
+/// What an edge measured towards one worker.
+struct path_estimate {
+  double rtt_s = 0;
+  double bandwidth = 0;
+};
+
+/// An edge's view: its paths to the workers it knows, and its own compute for the types it can
+/// host (service time per type, in seconds).
+struct edge_report {
+  std::string id;
+  std::map<std::string, path_estimate> paths;
+  std::map<std::string, double> service_s;
+  double backlog = 0;
+  uint32_t capacity = 1;
+};
+
+/// Where a type may run, and what its requests carry.
+struct type_constraints {
+  enum class pin { anywhere, edge, cloud };
+  pin where = pin::anywhere;
+  /// Labels a worker must carry, such as gpu: "true" or region: "eu".
+  std::map<std::string, std::string> labels;
+  double request_bytes = 0;
+  double reply_bytes = 0;
+};
+
+/// Where a logical actor runs: a worker's id, or the asking edge itself.
+struct placement_answer {
+  std::string host;
+  bool on_edge = false;
+  uint64_t epoch = 0;
+};
+
+/// A placed actor the directory moved.
+struct actor_move {
+  std::string type;
+  std::string key;
+  placement_answer from;
+  placement_answer to;
+};
+
+class placement_directory {
+public:
+  using clock_type = move_gate::clock_type;
+
+  /// Workers silent for `worker_timeout` are gone, and so are their placements.
+  placement_directory(std::unique_ptr<placement_policy> policy, hysteresis_config hysteresis,
+                      std::chrono::milliseconds worker_timeout);
+
+  void report(const worker_report& worker, clock_type::time_point now);
+  void report(const edge_report& edge, clock_type::time_point now);
+  void constrain(const std::string& type, type_constraints constraints);
+
+  /// Where (type, key) runs for `edge`: where it was placed while that host lives, else a new
+  /// host (under a new epoch) by the policy; an error naming why nothing is eligible.
+  caf::expected<placement_answer> place(const std::string& edge, const std::string& type,
+                                        const std::string& key, clock_type::time_point now);
+
+  /// Re-evaluates every placed actor for the edge that placed it; returns those that move
+  /// (worker gone, or a better host past the hysteresis).
+  std::vector<actor_move> rebalance(clock_type::time_point now);
+
+  size_t workers() const { return workers_.size(); }
+  size_t placed() const { return placed_.size(); }
+
+private:
+  struct worker_state {
+    worker_report last;
+    clock_type::time_point heard;
+  };
+  struct placed_actor {
+    std::string edge; // the edge it is placed for: its paths decide
+    placement_answer where;
+  };
+  using actor_id = std::pair<std::string, std::string>;
+
+  /// The hosts (type, key) may run on for `edge`, with its view of each.
+  std::vector<host_view> eligible(const std::string& edge, const std::string& type) const;
+  /// A new placement among `hosts` (not empty), by the policy, under a new epoch.
+  placement_answer decide(const actor_demand& demand, const std::vector<host_view>& hosts);
+  void forget_silent(clock_type::time_point now);
+  bool alive(const placement_answer& where) const;
+
+  std::unique_ptr<placement_policy> policy_;
+  move_gate gate_;
+  std::chrono::milliseconds worker_timeout_;
+  std::map<std::string, worker_state> workers_;
+  std::map<std::string, edge_report> edges_;
+  std::map<std::string, type_constraints> constraints_;
+  std::map<actor_id, placed_actor> placed_;
+  uint64_t next_epoch_ = 1;
+};
+
+} // namespace kite::cloud

@@ -1,0 +1,164 @@
+#include "kite/cloud/placement_directory.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "kite/runtime/error.hpp"
+
+namespace kite::cloud {
+
+namespace {
+
+/// The round trip assumed to a worker the edge has not measured yet: far, but not unusable.
+constexpr double unmeasured_rtt_s = 0.1;
+
+bool has_labels(const worker_report& worker, const std::map<std::string, std::string>& wanted) {
+  for (const auto& [name, value] : wanted) {
+    auto i = worker.labels.find(name);
+    if (i == worker.labels.end() || i->second != value) return false;
+  }
+  return true;
+}
+
+double service_of(const std::map<std::string, double>& times, const std::string& type) {
+  auto i = times.find(type);
+  return i == times.end() ? 0.0 : i->second;
+}
+
+} // namespace
+
+placement_directory::placement_directory(std::unique_ptr<placement_policy> policy,
+                                         hysteresis_config hysteresis,
+                                         std::chrono::milliseconds worker_timeout)
+    : policy_(std::move(policy)), gate_(hysteresis), worker_timeout_(worker_timeout) {}
+
+void placement_directory::report(const worker_report& worker, clock_type::time_point now) {
+  workers_[worker.id] = {worker, now};
+}
+
+void placement_directory::report(const edge_report& edge, clock_type::time_point) {
+  edges_[edge.id] = edge;
+}
+
+void placement_directory::constrain(const std::string& type, type_constraints constraints) {
+  constraints_[type] = std::move(constraints);
+}
+
+std::vector<host_view> placement_directory::eligible(const std::string& edge,
+                                                     const std::string& type) const {
+  type_constraints none;
+  auto c = constraints_.find(type);
+  const auto& rules = c == constraints_.end() ? none : c->second;
+  auto e = edges_.find(edge);
+  std::vector<host_view> out;
+  if (rules.where != type_constraints::pin::edge) {
+    for (const auto& [id, w] : workers_) {
+      if (w.last.types.count(type) == 0 || !has_labels(w.last, rules.labels)) continue;
+      host_view h;
+      h.name = id;
+      h.rtt_s = unmeasured_rtt_s;
+      if (e != edges_.end()) {
+        if (auto p = e->second.paths.find(id); p != e->second.paths.end()) {
+          h.rtt_s = p->second.rtt_s;
+          h.bandwidth = p->second.bandwidth;
+        }
+      }
+      h.backlog = w.last.backlog;
+      h.service_s = service_of(w.last.service_s, type);
+      h.capacity = w.last.capacity;
+      out.push_back(std::move(h));
+    }
+  }
+  if (rules.where != type_constraints::pin::cloud && e != edges_.end() &&
+      e->second.service_s.count(type) > 0) {
+    host_view h;
+    h.name = edge;
+    h.edge = true;
+    h.backlog = e->second.backlog;
+    h.service_s = service_of(e->second.service_s, type);
+    h.capacity = e->second.capacity;
+    out.push_back(std::move(h));
+  }
+  return out;
+}
+
+placement_answer placement_directory::decide(const actor_demand& demand,
+                                             const std::vector<host_view>& hosts) {
+  const auto& chosen = hosts[policy_->choose(demand, hosts)];
+  return {chosen.name, chosen.edge, next_epoch_++};
+}
+
+bool placement_directory::alive(const placement_answer& where) const {
+  return where.on_edge ? edges_.count(where.host) > 0 : workers_.count(where.host) > 0;
+}
+
+void placement_directory::forget_silent(clock_type::time_point now) {
+  for (auto i = workers_.begin(); i != workers_.end();)
+    i = now - i->second.heard > worker_timeout_ ? workers_.erase(i) : std::next(i);
+}
+
+caf::expected<placement_answer> placement_directory::place(const std::string& edge,
+                                                           const std::string& type,
+                                                           const std::string& key,
+                                                           clock_type::time_point now) {
+  forget_silent(now);
+  auto i = placed_.find({type, key});
+  if (i != placed_.end() && alive(i->second.where)) {
+    if (i->second.where.on_edge && i->second.edge != edge)
+      return make_error(errc::unknown_actor_type,
+                        fmt::format("({}, {}) runs on edge '{}', which only that edge reaches",
+                                    type, key, i->second.edge));
+    return i->second.where;
+  }
+  auto hosts = eligible(edge, type);
+  if (hosts.empty())
+    return make_error(errc::unknown_actor_type,
+                      fmt::format("no live host may run ({}, {}) for edge '{}': no worker hosts "
+                                  "'{}' with the labels it needs, and the edge does not",
+                                  type, key, edge, type));
+  auto c = constraints_.find(type);
+  actor_demand demand{type, key};
+  if (c != constraints_.end()) {
+    demand.request_bytes = c->second.request_bytes;
+    demand.reply_bytes = c->second.reply_bytes;
+  }
+  auto where = decide(demand, hosts);
+  placed_[{type, key}] = {edge, where};
+  return where;
+}
+
+std::vector<actor_move> placement_directory::rebalance(clock_type::time_point now) {
+  forget_silent(now);
+  std::vector<actor_move> moves;
+  for (auto& [id, actor] : placed_) {
+    auto hosts = eligible(actor.edge, id.first);
+    if (hosts.empty()) continue; // nowhere to go: it stays, or waits for a host
+    actor_demand demand{id.first, id.second};
+    if (auto c = constraints_.find(id.first); c != constraints_.end()) {
+      demand.request_bytes = c->second.request_bytes;
+      demand.reply_bytes = c->second.reply_bytes;
+    }
+    auto name = fmt::format("({}, {})", id.first, id.second);
+    auto current = std::find_if(hosts.begin(), hosts.end(), [&](const host_view& h) {
+      return h.name == actor.where.host && h.edge == actor.where.on_edge;
+    });
+    auto best = policy_->choose(demand, hosts);
+    bool gone = current == hosts.end(); // its host died or no longer qualifies
+    if (!gone) {
+      if (&hosts[best] == &*current) {
+        gate_.forget(name);
+        continue;
+      }
+      if (!gate_.should_move(name, expected_completion_s(*current, demand),
+                             expected_completion_s(hosts[best], demand), now))
+        continue;
+    }
+    placement_answer to{hosts[best].name, hosts[best].edge, next_epoch_++};
+    moves.push_back({id.first, id.second, actor.where, to});
+    actor.where = to;
+  }
+  return moves;
+}
+
+} // namespace kite::cloud

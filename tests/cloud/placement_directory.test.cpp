@@ -1,0 +1,129 @@
+#include "kite/cloud/placement_directory.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "kite/runtime/error.hpp"
+
+using namespace std::chrono_literals;
+using namespace kite::cloud;
+
+namespace {
+
+const std::string mapper = "robotics.mapper";
+
+worker_report worker(const std::string& id, std::map<std::string, std::string> labels = {}) {
+  worker_report out;
+  out.id = id;
+  out.capacity = 2;
+  out.types = {mapper};
+  out.labels = std::move(labels);
+  out.service_s[mapper] = 0.001;
+  return out;
+}
+
+/// robot-1 measures w-near at 2 ms and w-far at 20 ms, and can run the mapper in 50 ms.
+edge_report robot(double near_rtt_s = 0.002) {
+  edge_report out;
+  out.id = "robot-1";
+  out.paths["w-near"] = {near_rtt_s, 0};
+  out.paths["w-far"] = {0.020, 0};
+  out.service_s[mapper] = 0.050;
+  return out;
+}
+
+struct two_workers {
+  two_workers()
+      : directory{std::make_unique<cost_model_policy>(), hysteresis(), std::chrono::seconds(2)} {
+    directory.report(worker("w-near"), t);
+    directory.report(worker("w-far"), t);
+    directory.report(robot(), t);
+  }
+
+  static hysteresis_config hysteresis() {
+    hysteresis_config out;
+    out.sustain = 1000ms;
+    return out;
+  }
+
+  placement_directory::clock_type::time_point t = placement_directory::clock_type::now();
+  placement_directory directory;
+};
+
+} // namespace
+
+TEST_CASE("placement directory: sticky while the worker reports, moved when it falls silent") {
+  two_workers f;
+  auto first = f.directory.place("robot-1", mapper, "robot-1", f.t);
+  REQUIRE(first);
+  CHECK(first->host == "w-near");
+  CHECK_FALSE(first->on_edge);
+  auto again = f.directory.place("robot-1", mapper, "robot-1", f.t + 1s);
+  REQUIRE(again);
+  CHECK(again->epoch == first->epoch);
+  // w-near stops reporting; w-far goes on.
+  f.directory.report(worker("w-far"), f.t + 2s);
+  f.directory.report(worker("w-far"), f.t + 4s);
+  auto moved = f.directory.place("robot-1", mapper, "robot-1", f.t + 4s);
+  REQUIRE(moved);
+  CHECK(moved->host == "w-far");
+  CHECK(moved->epoch > first->epoch);
+  CHECK(f.directory.workers() == 1);
+}
+
+TEST_CASE("placement directory: pins and labels decide where a type may run") {
+  two_workers f;
+  f.directory.report(worker("w-gpu", {{"gpu", "true"}}), f.t);
+  auto view = robot();
+  view.paths["w-gpu"] = {0.010, 0};
+  f.directory.report(view, f.t);
+  type_constraints gpu;
+  gpu.labels = {{"gpu", "true"}};
+  f.directory.constrain(mapper, gpu);
+  CHECK(f.directory.place("robot-1", mapper, "a", f.t)->host == "w-gpu");
+  type_constraints edge_only;
+  edge_only.where = type_constraints::pin::edge;
+  f.directory.constrain(mapper, edge_only);
+  auto local = f.directory.place("robot-1", mapper, "b", f.t);
+  REQUIRE(local);
+  CHECK(local->on_edge);
+  CHECK(local->host == "robot-1");
+  // Another edge cannot reach an actor that runs on robot-1.
+  CHECK_FALSE(f.directory.place("robot-2", mapper, "b", f.t));
+}
+
+TEST_CASE("placement directory: the edge runs a type itself when that is cheapest") {
+  two_workers f;
+  auto far = robot(0.300);
+  far.paths["w-far"] = {0.300, 0};
+  f.directory.report(far, f.t); // both workers 300 ms away, the edge takes 50 ms
+  auto where = f.directory.place("robot-1", mapper, "k", f.t);
+  REQUIRE(where);
+  CHECK(where->on_edge);
+}
+
+TEST_CASE("placement directory: a sustained RTT rise moves the actor, a single report does not") {
+  two_workers f;
+  REQUIRE(f.directory.place("robot-1", mapper, "robot-1", f.t)->host == "w-near");
+  f.directory.report(robot(0.200), f.t + 100ms); // w-near now 200 ms away
+  CHECK(f.directory.rebalance(f.t + 100ms).empty());
+  f.directory.report(robot(0.002), f.t + 200ms); // back to normal: the streak breaks
+  CHECK(f.directory.rebalance(f.t + 200ms).empty());
+  f.directory.report(robot(0.200), f.t + 300ms);
+  CHECK(f.directory.rebalance(f.t + 300ms).empty());
+  f.directory.report(worker("w-near"), f.t + 1300ms);
+  f.directory.report(worker("w-far"), f.t + 1300ms);
+  auto moves = f.directory.rebalance(f.t + 1300ms);
+  REQUIRE(moves.size() == 1);
+  CHECK(moves[0].from.host == "w-near");
+  CHECK(moves[0].to.host == "w-far");
+  CHECK(moves[0].to.epoch > moves[0].from.epoch);
+  CHECK(f.directory.place("robot-1", mapper, "robot-1", f.t + 1300ms)->host == "w-far");
+}
+
+TEST_CASE("placement directory: with no eligible host the error names the type and the edge") {
+  placement_directory directory{std::make_unique<round_robin>(), {}, std::chrono::seconds(2)};
+  auto where = directory.place("robot-1", mapper, "k", placement_directory::clock_type::now());
+  REQUIRE_FALSE(where);
+  CHECK_THAT(kite::describe(where.error()),
+             Catch::Contains("robotics.mapper") && Catch::Contains("robot-1"));
+}
