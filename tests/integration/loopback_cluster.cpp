@@ -84,8 +84,8 @@ std::unique_ptr<child_process> loopback_cluster::start_edge(const edge_options& 
   auto key = options.unknown_key ? "stranger" : "edge";
   std::string upstreams;
   for (const auto& slot : workers_)
-    upstreams += fmt::format("  - {{ endpoint: \"{}\", server_key: \"{}\" }}\n", slot.endpoint,
-                             slot.keys.public_key);
+    upstreams += fmt::format("  - {{ endpoint: \"{}\", server_key: \"{}\" }}\n",
+                             slot.route.empty() ? slot.endpoint : slot.route, slot.keys.public_key);
   write_text(config, fmt::format(R"(kind: edge
 node_id: {}
 link:

@@ -45,6 +45,11 @@ public:
   /// Worker `index`'s endpoint, known once it started.
   const std::string& endpoint(size_t index = 0) const { return workers_.at(index).endpoint; }
 
+  /// Edges started from now on reach worker `index` at `endpoint` (a proxy in front of it).
+  void route_through(size_t index, std::string endpoint) {
+    workers_.at(index).route = std::move(endpoint);
+  }
+
   const keypair& worker_keys(size_t index = 0) const { return workers_.at(index).keys; }
   const keypair& allowed_edge_keys() const { return edge_keys_; }
   const std::string& dir() const { return dir_; }
@@ -57,6 +62,8 @@ private:
   struct worker_slot {
     keypair keys;
     std::string endpoint;
+    /// Where edges connect to reach it, when not `endpoint`.
+    std::string route;
     std::unique_ptr<child_process> process;
     int starts = 0;
   };
