@@ -2,6 +2,7 @@
 // from many edges and workers; measures placement decisions per second on one core and the
 // memory each placed actor costs.
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -66,7 +67,7 @@ int main(int argc, char** argv) {
     report.id = fmt::format("robot-{}", e);
     for (unsigned long p = 0; p < paths; ++p)
       report.paths[fmt::format("worker-{}", random() % workers)] = {0.002 + unit(random) * 0.1,
-                                                                   10e6};
+                                                                    10e6};
     directory.report(report, now);
   }
   auto before = resident_bytes();
