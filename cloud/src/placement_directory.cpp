@@ -13,6 +13,12 @@ namespace {
 /// The round trip assumed to a worker the edge has not measured yet: far, but not unusable.
 constexpr double unmeasured_rtt_s = 0.1;
 
+/// Unmeasured workers a decision considers besides the edge's measured ones: the least loaded.
+constexpr size_t least_loaded_candidates = 4;
+
+/// How stale the load order of a type's workers may be.
+constexpr auto shortlist_refresh = std::chrono::milliseconds(100);
+
 bool has_labels(const worker_report& worker, const std::map<std::string, std::string>& wanted) {
   for (const auto& [name, value] : wanted) {
     auto i = worker.labels.find(name);
@@ -34,7 +40,10 @@ placement_directory::placement_directory(std::unique_ptr<placement_policy> polic
     : policy_(std::move(policy)), gate_(hysteresis), worker_timeout_(worker_timeout) {}
 
 void placement_directory::report(const worker_report& worker, clock_type::time_point now) {
-  workers_[worker.id] = {worker, now};
+  auto [i, joined] = workers_.try_emplace(worker.id);
+  if (joined || i->second.last.types != worker.types || i->second.last.labels != worker.labels)
+    ++membership_;
+  i->second = {worker, now};
 }
 
 void placement_directory::report(const edge_report& edge, clock_type::time_point) {
@@ -43,32 +52,77 @@ void placement_directory::report(const edge_report& edge, clock_type::time_point
 
 void placement_directory::constrain(const std::string& type, type_constraints constraints) {
   constraints_[type] = std::move(constraints);
+  ++membership_;
+}
+
+const std::vector<std::string>& placement_directory::by_load(const std::string& type,
+                                                             const type_constraints& rules,
+                                                             clock_type::time_point now) {
+  auto& list = shortlists_[type];
+  if (list.membership == membership_ && now - list.built < shortlist_refresh &&
+      list.built != clock_type::time_point{})
+    return list.by_load;
+  std::vector<std::pair<double, const std::string*>> scored;
+  for (const auto& [id, w] : workers_) {
+    if (w.last.types.count(type) == 0 || !has_labels(w.last, rules.labels)) continue;
+    host_view h;
+    h.edge = true; // no network term: the load alone
+    h.backlog = w.last.backlog;
+    h.service_s = service_of(w.last.service_s, type);
+    h.capacity = w.last.capacity;
+    scored.emplace_back(expected_completion_s(h, actor_demand{}), &id);
+  }
+  std::sort(scored.begin(), scored.end());
+  list.by_load.clear();
+  for (const auto& [score, id] : scored)
+    list.by_load.push_back(*id);
+  list.built = now;
+  list.membership = membership_;
+  return list.by_load;
 }
 
 std::vector<host_view> placement_directory::eligible(const std::string& edge,
-                                                     const std::string& type) const {
+                                                     const std::string& type,
+                                                     clock_type::time_point now,
+                                                     const placement_answer* current) {
   type_constraints none;
   auto c = constraints_.find(type);
   const auto& rules = c == constraints_.end() ? none : c->second;
   auto e = edges_.find(edge);
   std::vector<host_view> out;
-  if (rules.where != type_constraints::pin::edge) {
-    for (const auto& [id, w] : workers_) {
-      if (w.last.types.count(type) == 0 || !has_labels(w.last, rules.labels)) continue;
-      host_view h;
-      h.name = id;
-      h.rtt_s = unmeasured_rtt_s;
-      if (e != edges_.end()) {
-        if (auto p = e->second.paths.find(id); p != e->second.paths.end()) {
-          h.rtt_s = p->second.rtt_s;
-          h.bandwidth = p->second.bandwidth;
-        }
+  // Adds worker `id` if it may run the type and is not in yet; whether it was added.
+  auto add = [&](const std::string& id) {
+    auto w = workers_.find(id);
+    if (w == workers_.end() || w->second.last.types.count(type) == 0 ||
+        !has_labels(w->second.last, rules.labels))
+      return false;
+    for (const auto& h : out)
+      if (h.name == id) return false;
+    host_view h;
+    h.name = id;
+    h.rtt_s = unmeasured_rtt_s;
+    if (e != edges_.end()) {
+      if (auto p = e->second.paths.find(id); p != e->second.paths.end()) {
+        h.rtt_s = p->second.rtt_s;
+        h.bandwidth = p->second.bandwidth;
       }
-      h.backlog = w.last.backlog;
-      h.service_s = service_of(w.last.service_s, type);
-      h.capacity = w.last.capacity;
-      out.push_back(std::move(h));
     }
+    h.backlog = w->second.last.backlog;
+    h.service_s = service_of(w->second.last.service_s, type);
+    h.capacity = w->second.last.capacity;
+    out.push_back(std::move(h));
+    return true;
+  };
+  if (rules.where != type_constraints::pin::edge) {
+    if (e != edges_.end())
+      for (const auto& [id, path] : e->second.paths)
+        add(id);
+    size_t others = 0;
+    for (const auto& id : by_load(type, rules, now)) {
+      if (others == least_loaded_candidates) break;
+      others += add(id) ? 1 : 0;
+    }
+    if (current != nullptr && !current->on_edge) add(current->host);
   }
   if (rules.where != type_constraints::pin::cloud && e != edges_.end() &&
       e->second.service_s.count(type) > 0) {
@@ -94,8 +148,17 @@ bool placement_directory::alive(const placement_answer& where) const {
 }
 
 void placement_directory::forget_silent(clock_type::time_point now) {
-  for (auto i = workers_.begin(); i != workers_.end();)
-    i = now - i->second.heard > worker_timeout_ ? workers_.erase(i) : std::next(i);
+  // A sweep a quarter timeout late at most, instead of one per decision.
+  if (now - swept_ < worker_timeout_ / 4) return;
+  swept_ = now;
+  for (auto i = workers_.begin(); i != workers_.end();) {
+    if (now - i->second.heard <= worker_timeout_) {
+      ++i;
+      continue;
+    }
+    i = workers_.erase(i);
+    ++membership_;
+  }
 }
 
 caf::expected<placement_answer> placement_directory::place(const std::string& edge,
@@ -111,7 +174,7 @@ caf::expected<placement_answer> placement_directory::place(const std::string& ed
                                     type, key, i->second.edge));
     return i->second.where;
   }
-  auto hosts = eligible(edge, type);
+  auto hosts = eligible(edge, type, now);
   if (hosts.empty())
     return make_error(errc::unknown_actor_type,
                       fmt::format("no live host may run ({}, {}) for edge '{}': no worker hosts "
@@ -132,7 +195,7 @@ std::vector<actor_move> placement_directory::rebalance(clock_type::time_point no
   forget_silent(now);
   std::vector<actor_move> moves;
   for (auto& [id, actor] : placed_) {
-    auto hosts = eligible(actor.edge, id.first);
+    auto hosts = eligible(actor.edge, id.first, now, &actor.where);
     if (hosts.empty()) continue; // nowhere to go: it stays, or waits for a host
     actor_demand demand{id.first, id.second};
     if (auto c = constraints_.find(id.first); c != constraints_.end()) {

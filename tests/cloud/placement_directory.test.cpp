@@ -1,5 +1,7 @@
 #include "kite/cloud/placement_directory.hpp"
 
+#include <set>
+
 #include <catch2/catch.hpp>
 
 #include "kite/runtime/error.hpp"
@@ -126,4 +128,30 @@ TEST_CASE("placement directory: with no eligible host the error names the type a
   REQUIRE_FALSE(where);
   CHECK_THAT(kite::describe(where.error()),
              Catch::Contains("robotics.mapper") && Catch::Contains("robot-1"));
+}
+
+TEST_CASE("placement directory: a decision weighs the edge's measured workers and the least "
+          "loaded others, not every worker") {
+  auto t = placement_directory::clock_type::now();
+  placement_directory directory{std::make_unique<round_robin>(), {}, std::chrono::seconds(2)};
+  for (int i = 0; i < 10; ++i) {
+    auto w = worker("w" + std::to_string(i));
+    w.backlog = i; // w0 least loaded, w9 most
+    directory.report(w, t);
+  }
+  edge_report edge;
+  edge.id = "robot-1";
+  edge.paths["w9"] = {0.002, 0}; // measured, though busy
+  directory.report(edge, t);
+  std::set<std::string> chosen;
+  for (int k = 0; k < 50; ++k)
+    chosen.insert(directory.place("robot-1", mapper, std::to_string(k), t)->host);
+  CHECK(chosen == std::set<std::string>{"w9", "w0", "w1", "w2", "w3"});
+  // An actor whose host left the shortlist is still compared against it, not moved as lost.
+  auto busy = worker("w1");
+  busy.backlog = 100;
+  directory.report(busy, t + 200ms);
+  for (int i = 0; i < 10; ++i)
+    if (i != 1) directory.report(worker("w" + std::to_string(i)), t + 200ms);
+  CHECK(directory.rebalance(t + 200ms).empty()); // the hysteresis' sustain window first
 }

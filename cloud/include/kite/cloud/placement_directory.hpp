@@ -107,8 +107,22 @@ private:
   };
   using actor_id = std::pair<std::string, std::string>;
 
-  /// The hosts (type, key) may run on for `edge`, with its view of each.
-  std::vector<host_view> eligible(const std::string& edge, const std::string& type) const;
+  /// The workers that may run a type, least loaded first.
+  struct shortlist {
+    std::vector<std::string> by_load;
+    clock_type::time_point built;
+    /// membership_ when built: workers that came, went or changed types force a rebuild.
+    uint64_t membership = 0;
+  };
+
+  /// The hosts (type, key) may run on for `edge`, with its view of each: the workers it
+  /// measured, the least-loaded others, `current` (the actor's host, if any) and the edge.
+  std::vector<host_view> eligible(const std::string& edge, const std::string& type,
+                                  clock_type::time_point now,
+                                  const placement_answer* current = nullptr);
+  /// `type`'s workers by load, rebuilt when membership changed or it is older than 100 ms.
+  const std::vector<std::string>& by_load(const std::string& type, const type_constraints& rules,
+                                          clock_type::time_point now);
   /// A new placement among `hosts` (not empty), by the policy, under a new epoch.
   placement_answer decide(const actor_demand& demand, const std::vector<host_view>& hosts);
   void forget_silent(clock_type::time_point now);
@@ -121,6 +135,9 @@ private:
   std::map<std::string, edge_report> edges_;
   std::map<std::string, type_constraints> constraints_;
   std::map<actor_id, placed_actor> placed_;
+  std::map<std::string, shortlist> shortlists_;
+  uint64_t membership_ = 0;
+  clock_type::time_point swept_;
   uint64_t next_epoch_ = 1;
 };
 
