@@ -55,8 +55,8 @@ caf::expected<caf::actor> start_logical_actor(const actor_type& type, caf::actor
   } catch (...) {
     failure = "its factory threw a non-standard exception";
   }
-  return make_error(errc::unknown_actor_type, fmt::format("cannot start logical actor ({}, {}): {}",
-                                                          type.name, key, failure));
+  return make_error(errc::start_failed, fmt::format("cannot start logical actor ({}, {}): {}",
+                                                    type.name, key, failure));
 }
 
 } // namespace kite

@@ -8,6 +8,7 @@
 #include "kite/actors/builtin.hpp"
 #include "kite/actors/messages.hpp"
 #include "kite/actors/summarize.hpp"
+#include "kite/runtime/error.hpp"
 
 using namespace kite;
 
@@ -48,4 +49,26 @@ TEST_CASE("registry: a stateful actor answers its state and a new instance start
           [](caf::error& err) { FAIL(to_string(err)); });
   self->send_exit(first, caf::exit_reason::user_shutdown);
   self->send_exit(second, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE("registry: a factory that throws or gives no actor is a start_failed error naming it") {
+  registry types;
+  types.add_actor("test.throws", runs_on::both,
+                  [](caf::actor_system&, const std::string&) -> caf::actor {
+                    throw std::runtime_error("constructor bug");
+                  });
+  types.add_actor("test.nothing", runs_on::both,
+                  [](caf::actor_system&, const std::string&) { return caf::actor{}; });
+  caf::actor_system_config cfg;
+  types.install(cfg);
+  caf::actor_system sys{cfg};
+  auto threw = start_logical_actor(*types.find_actor("test.throws"), sys, "k", {});
+  REQUIRE_FALSE(threw);
+  CHECK(matches(threw.error(), errc::start_failed));
+  CHECK_THAT(describe(threw.error()),
+             Catch::Contains("(test.throws, k)") && Catch::Contains("constructor bug"));
+  auto nothing = start_logical_actor(*types.find_actor("test.nothing"), sys, "k", {});
+  REQUIRE_FALSE(nothing);
+  CHECK(matches(nothing.error(), errc::start_failed));
+  CHECK_THAT(describe(nothing.error()), Catch::Contains("returned no actor"));
 }
