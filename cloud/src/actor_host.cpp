@@ -152,13 +152,8 @@ caf::expected<caf::actor> actor_host::activate(const actor_id& id, uint64_t owne
       if (i->second.peer != owner || i->second.epoch <= epoch) active_->restores.erase(i);
     }
   }
-  // Before the attempt: a start that fails is a crash of this activation.
-  active_->crashes.activated(name_of(id), now);
-  auto started = start_logical_actor(*entry, sys_, id.second, snapshot);
-  if (!started) {
-    active_->crashes.ended(name_of(id), started.error(), now);
-    return started.error();
-  }
+  auto started = active_->crashes.start(name_of(id), *entry, sys_, id.second, snapshot, now);
+  if (!started) return started.error();
   auto actor = std::move(*started);
   {
     std::lock_guard<std::mutex> guard{active_->mutex};

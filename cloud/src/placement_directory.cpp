@@ -19,8 +19,10 @@ constexpr size_t least_loaded_candidates = 4;
 /// How stale the load order of a type's workers may be.
 constexpr auto shortlist_refresh = std::chrono::milliseconds(100);
 
-bool has_labels(const worker_report& worker, const std::map<std::string, std::string>& wanted) {
-  for (const auto& [name, value] : wanted) {
+/// Whether `worker` hosts `type` and carries the labels its constraints ask for.
+bool may_run(const worker_report& worker, const std::string& type, const type_constraints& rules) {
+  if (worker.types.count(type) == 0) return false;
+  for (const auto& [name, value] : rules.labels) {
     auto i = worker.labels.find(name);
     if (i == worker.labels.end() || i->second != value) return false;
   }
@@ -30,6 +32,15 @@ bool has_labels(const worker_report& worker, const std::map<std::string, std::st
 double service_of(const std::map<std::string, double>& times, const std::string& type) {
   auto i = times.find(type);
   return i == times.end() ? 0.0 : i->second;
+}
+
+/// `worker` as a host for `type`, without a path: its load alone.
+host_view load_of(const worker_report& worker, const std::string& type) {
+  host_view out;
+  out.backlog = worker.backlog;
+  out.service_s = service_of(worker.service_s, type);
+  out.capacity = worker.capacity;
+  return out;
 }
 
 } // namespace
@@ -64,13 +75,8 @@ const std::vector<std::string>& placement_directory::by_load(const std::string& 
     return list.by_load;
   std::vector<std::pair<double, const std::string*>> scored;
   for (const auto& [id, w] : workers_) {
-    if (w.last.types.count(type) == 0 || !has_labels(w.last, rules.labels)) continue;
-    host_view h;
-    h.edge = true; // no network term: the load alone
-    h.backlog = w.last.backlog;
-    h.service_s = service_of(w.last.service_s, type);
-    h.capacity = w.last.capacity;
-    scored.emplace_back(expected_completion_s(h, actor_demand{}), &id);
+    if (!may_run(w.last, type, rules)) continue;
+    scored.emplace_back(expected_completion_s(load_of(w.last, type), actor_demand{}), &id);
   }
   std::sort(scored.begin(), scored.end());
   list.by_load.clear();
@@ -93,12 +99,10 @@ std::vector<host_view> placement_directory::eligible(const std::string& edge,
   // Adds worker `id` if it may run the type and is not in yet; whether it was added.
   auto add = [&](const std::string& id) {
     auto w = workers_.find(id);
-    if (w == workers_.end() || w->second.last.types.count(type) == 0 ||
-        !has_labels(w->second.last, rules.labels))
-      return false;
+    if (w == workers_.end() || !may_run(w->second.last, type, rules)) return false;
     for (const auto& h : out)
       if (h.name == id) return false;
-    host_view h;
+    auto h = load_of(w->second.last, type);
     h.name = id;
     h.rtt_s = unmeasured_rtt_s;
     if (e != edges_.end()) {
@@ -107,9 +111,6 @@ std::vector<host_view> placement_directory::eligible(const std::string& edge,
         h.bandwidth = p->second.bandwidth;
       }
     }
-    h.backlog = w->second.last.backlog;
-    h.service_s = service_of(w->second.last.service_s, type);
-    h.capacity = w->second.last.capacity;
     out.push_back(std::move(h));
     return true;
   };
@@ -133,6 +134,15 @@ std::vector<host_view> placement_directory::eligible(const std::string& edge,
     h.service_s = service_of(e->second.service_s, type);
     h.capacity = e->second.capacity;
     out.push_back(std::move(h));
+  }
+  return out;
+}
+
+actor_demand placement_directory::demand_of(const std::string& type, const std::string& key) const {
+  actor_demand out{type, key};
+  if (auto c = constraints_.find(type); c != constraints_.end()) {
+    out.request_bytes = c->second.request_bytes;
+    out.reply_bytes = c->second.reply_bytes;
   }
   return out;
 }
@@ -180,13 +190,7 @@ caf::expected<placement_answer> placement_directory::place(const std::string& ed
                       fmt::format("no live host may run ({}, {}) for edge '{}': no worker hosts "
                                   "'{}' with the labels it needs, and the edge does not",
                                   type, key, edge, type));
-  auto c = constraints_.find(type);
-  actor_demand demand{type, key};
-  if (c != constraints_.end()) {
-    demand.request_bytes = c->second.request_bytes;
-    demand.reply_bytes = c->second.reply_bytes;
-  }
-  auto where = decide(demand, hosts);
+  auto where = decide(demand_of(type, key), hosts);
   placed_[{type, key}] = {edge, where};
   return where;
 }
@@ -197,11 +201,7 @@ std::vector<actor_move> placement_directory::rebalance(clock_type::time_point no
   for (auto& [id, actor] : placed_) {
     auto hosts = eligible(actor.edge, id.first, now, &actor.where);
     if (hosts.empty()) continue; // nowhere to go: it stays, or waits for a host
-    actor_demand demand{id.first, id.second};
-    if (auto c = constraints_.find(id.first); c != constraints_.end()) {
-      demand.request_bytes = c->second.request_bytes;
-      demand.reply_bytes = c->second.reply_bytes;
-    }
+    auto demand = demand_of(id.first, id.second);
     auto name = fmt::format("({}, {})", id.first, id.second);
     auto current = std::find_if(hosts.begin(), hosts.end(), [&](const host_view& h) {
       return h.name == actor.where.host && h.edge == actor.where.on_edge;

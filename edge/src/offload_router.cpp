@@ -208,13 +208,8 @@ offload_router::schedule(pending_map::iterator i, std::vector<outgoing>& out,
     req.host = pending_offload::no_host;
     return std::next(i);
   }
-  if (where->fresh && where->host != placements_.edge()) {
-    // Sent under the lock, so it reaches the worker before any request at this epoch.
-    if (auto s = snapshots_.find(id); s != snapshots_.end()) {
-      if (!uplinks_[req.host]->send_snapshot(req.type, req.key, req.epoch, s->second))
-        ++snapshots_sent_;
-    }
-  }
+  // Sent under the lock, so it reaches the worker before any request at this epoch.
+  if (where->fresh && where->host != placements_.edge()) send_kept_snapshot(id, *where);
   out.push_back({i->first, req.host, req.epoch, req.type, req.key, req.payload, ++req.attempts});
   return std::next(i);
 }
@@ -267,18 +262,21 @@ void offload_router::finish_migration(std::map<uint64_t, migration>::iterator i,
   }
   auto where = placements_.current(move.id.first, move.id.second);
   // Else it was placed anew meanwhile, and that placement sent snapshots_ first.
-  if (where && where->host == move.to.host && where->epoch == move.to.epoch) {
-    if (auto s = snapshots_.find(move.id);
-        s != snapshots_.end() && !uplinks_[move.to.host]->send_snapshot(
-                                     move.id.first, move.id.second, move.to.epoch, s->second))
-      ++snapshots_sent_;
-  }
+  if (where && where->host == move.to.host && where->epoch == move.to.epoch)
+    send_kept_snapshot(move.id, move.to);
   schedule_all(
       [&move](const pending_offload& req) {
         return req.host == pending_offload::no_host && req.type == move.id.first &&
                req.key == move.id.second;
       },
       out, unhosted);
+}
+
+void offload_router::send_kept_snapshot(const actor_id& id, const placement& to) {
+  auto s = snapshots_.find(id);
+  if (s != snapshots_.end() &&
+      !uplinks_[to.host]->send_snapshot(id.first, id.second, to.epoch, s->second))
+    ++snapshots_sent_;
 }
 
 void offload_router::send_to_workers(std::vector<outgoing>& out,
@@ -353,14 +351,9 @@ caf::expected<caf::actor> offload_router::edge_instance(const actor_id& id) {
   if (auto held = edge_actors_->crashes.may_activate(name, now)) return held;
   caf::message snapshot;
   if (auto s = snapshots_.find(id); s != snapshots_.end()) snapshot = s->second;
-  // Before the attempt: a start that fails is a crash of this activation.
-  edge_actors_->crashes.activated(name, now);
-  auto started =
-      start_logical_actor(*local_types_->find_actor(id.first), sys_, id.second, snapshot);
-  if (!started) {
-    edge_actors_->crashes.ended(name, started.error(), now);
-    return started.error();
-  }
+  auto started = edge_actors_->crashes.start(name, *local_types_->find_actor(id.first), sys_,
+                                             id.second, snapshot, now);
+  if (!started) return started.error();
   auto actor = std::move(*started);
   {
     std::lock_guard<std::mutex> guard{edge_actors_->mutex};

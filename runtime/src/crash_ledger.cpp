@@ -46,6 +46,17 @@ void crash_ledger::activated(const std::string& id, restart_clock::time_point no
   ++i->second.restarts;
 }
 
+caf::expected<caf::actor> crash_ledger::start(const std::string& id, const actor_type& type,
+                                              caf::actor_system& sys, const std::string& key,
+                                              const caf::message& snapshot,
+                                              restart_clock::time_point now) {
+  // Before the attempt, so that a failed start counts against this activation.
+  activated(id, now);
+  auto started = start_logical_actor(type, sys, key, snapshot);
+  if (!started) ended(id, started.error(), now);
+  return started;
+}
+
 void crash_ledger::ended(const std::string& id, const caf::error& reason,
                          restart_clock::time_point now) {
   std::lock_guard<std::mutex> guard{mutex_};

@@ -123,6 +123,8 @@ private:
   /// `type`'s workers by load, rebuilt when membership changed or it is older than 100 ms.
   const std::vector<std::string>& by_load(const std::string& type, const type_constraints& rules,
                                           clock_type::time_point now);
+  /// What a request to (type, key) carries, from the type's constraints.
+  actor_demand demand_of(const std::string& type, const std::string& key) const;
   /// A new placement among `hosts` (not empty), by the policy, under a new epoch.
   placement_answer decide(const actor_demand& demand, const std::vector<host_view>& hosts);
   void forget_silent(clock_type::time_point now);

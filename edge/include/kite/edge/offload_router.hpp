@@ -176,6 +176,8 @@ private:
   /// held into `out`.
   void finish_migration(std::map<uint64_t, migration>::iterator i, const caf::message& snapshot,
                         std::vector<outgoing>& out, std::vector<pending_offload>& unhosted);
+  /// With the lock held: sends the snapshot kept of `id`, if any, to the worker of `to`.
+  void send_kept_snapshot(const actor_id& id, const placement& to);
   /// With the lock held: sends the requests of `out` bound for workers, in order, so that no
   /// later request overtakes them; leaves in `out` those for the edge, and puts in `failed`
   /// those whose payload cannot go on the wire.

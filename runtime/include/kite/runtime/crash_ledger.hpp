@@ -12,9 +12,14 @@
 #include <random>
 #include <string>
 
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
 #include <caf/error.hpp>
+#include <caf/expected.hpp>
+#include <caf/message.hpp>
 #include <prometheus/counter.h>
 
+#include "kite/runtime/registry.hpp"
 #include "kite/runtime/restart_policy.hpp"
 #include "kite/runtime/supervisor.hpp"
 
@@ -37,6 +42,12 @@ public:
 
   /// Actor `id` was activated at `now`.
   void activated(const std::string& id, restart_clock::time_point now);
+
+  /// Starts actor `id`, (`type`, `key`) from `snapshot`, as an activation at `now` (ask
+  /// may_activate first); a start that fails is that activation's crash.
+  caf::expected<caf::actor> start(const std::string& id, const actor_type& type,
+                                  caf::actor_system& sys, const std::string& key,
+                                  const caf::message& snapshot, restart_clock::time_point now);
 
   /// Actor `id` ended with `reason` at `now`; only abnormal ends count as crashes.
   void ended(const std::string& id, const caf::error& reason, restart_clock::time_point now);
