@@ -1,9 +1,14 @@
 #include "edge_log.hpp"
 
+#include <chrono>
 #include <regex>
 #include <vector>
 
+#include <catch2/catch.hpp>
 #include <fmt/format.h>
+
+#include "../integration/child_process.hpp"
+#include "../integration/loopback_cluster.hpp"
 
 namespace kite::test {
 
@@ -21,6 +26,23 @@ std::vector<uint64_t> summary_counts(const std::string& log, const std::string& 
   for (std::sregex_iterator i{log.begin(), log.end(), line}, end; i != end; ++i)
     out.push_back(std::stoull((*i)[1].str()));
   return out;
+}
+
+std::string await_each_answered_once(child_process& edge, uint64_t samples) {
+  auto code = edge.wait_for(std::chrono::seconds(30));
+  REQUIRE(code.has_value());
+  auto log = read_file(edge.log_path());
+  INFO(log);
+  CHECK(*code == 0);
+  CHECK(counter_in(log, "answered") == static_cast<long long>(samples));
+  CHECK(counter_in(log, "failed") == 0);
+  auto answers = answers_by_sequence(log, "robot-1");
+  CHECK(answers.size() == samples);
+  for (const auto& [sequence, count] : answers) {
+    INFO("sequence " << sequence);
+    CHECK(count == 1);
+  }
+  return log;
 }
 
 size_t occurrences(const std::string& text, const std::string& needle) {

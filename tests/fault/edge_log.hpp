@@ -1,4 +1,4 @@
-// Reads what a kite-edge process logged about its answers, for tests that count them.
+// Reads and checks what a kite-edge process logged about its answers, for tests that count them.
 #pragma once
 
 #include <cstdint>
@@ -7,6 +7,13 @@
 #include <vector>
 
 namespace kite::test {
+
+class child_process;
+
+/// Waits for `edge` to end its bounded run and checks, as test assertions, that it exited 0
+/// with each of its `samples` feature sequences (key robot-1) answered exactly once and none
+/// failed; returns its log for further checks.
+std::string await_each_answered_once(child_process& edge, uint64_t samples);
 
 /// How many answers each feature sequence got: from the edge's "answered kite.summary(...)"
 /// lines, whose third field is the last sequence the summary saw.
