@@ -34,7 +34,8 @@ actor_host::actor_id actor_host::id_of(const inbound_request& req) {
 
 server_handlers actor_host::handlers() {
   return {[this](inbound_request& req) { handle(req); }, [this](uint64_t peer) { on_lapse(peer); },
-          [this](inbound_request& req) { on_restore(req); }, [this] { on_tick(); }};
+          [this](inbound_request& req) { on_restore(req); }, [this] { on_tick(); },
+          [this](inbound_request& req) { on_release(req); }};
 }
 
 void actor_host::handle(inbound_request& req) {
@@ -92,6 +93,36 @@ void actor_host::request_snapshot(const caf::actor& actor, uint64_t owner, uint6
                                   const actor_id& id) {
   stats_.snapshots.fetch_add(1, std::memory_order_relaxed);
   uplink_.request_snapshot(actor, owner, epoch, id.first, id.second);
+}
+
+void actor_host::on_release(inbound_request& req) {
+  auto id = id_of(req);
+  caf::actor released;
+  bool snapshots = false;
+  {
+    std::lock_guard<std::mutex> guard{active_->mutex};
+    auto i = active_->actors.find(id);
+    if (i != active_->actors.end() && i->second.owner == req.peer && i->second.epoch == req.epoch) {
+      released = std::move(i->second.actor);
+      snapshots = i->second.snapshots;
+      active_->actors.erase(i); // its exit hook now sees a moved actor, not a crash
+    }
+  }
+  if (!released) {
+    uplink_.respond_error(
+        req, fmt::format("({}, {}) does not run here at epoch {}", id.first, id.second, req.epoch));
+    return;
+  }
+  stats_.released.fetch_add(1, std::memory_order_relaxed);
+  if (snapshots)
+    uplink_.hand_over(released, req);
+  else
+    uplink_.respond_error(
+        req, fmt::format("({}, {}) is stateless: nothing to hand over", id.first, id.second));
+  // Queued behind the snapshot request and every request before it.
+  caf::anon_send_exit(released, caf::exit_reason::user_shutdown);
+  spdlog::info("released logical actor ({}, {}) at epoch {}: it moves to another worker", id.first,
+               id.second, req.epoch);
 }
 
 void actor_host::on_restore(inbound_request& req) {

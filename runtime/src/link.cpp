@@ -49,6 +49,9 @@ constexpr int max_reads_per_poll = 256;
 constexpr size_t max_kept_answer_bytes = 64u * 1024 * 1024;
 /// A silent peer is forgotten after this long (or ten heartbeat windows, if longer).
 constexpr std::chrono::seconds forget_silent_peer_after{60};
+/// When each logical actor answered last is kept this long: enough to tell a queued request's
+/// wait from its service, without growing with every key ever served.
+constexpr std::chrono::seconds forget_answers_after{10};
 
 /// A fresh random number per link, so a restarted node is told apart from its old self.
 uint64_t new_incarnation() {
@@ -159,6 +162,8 @@ struct link::impl {
   std::vector<int> server_type_map;
   clock_type::time_point last_heard;
   uint64_t server_rtt_ns = 0;
+  mutable std::mutex server_id_mutex;
+  std::string server_id;
 
   std::vector<char> hello_payload;
   clock_type::time_point next_tick;
@@ -455,10 +460,13 @@ struct link::impl {
     case wire::kind::snapshot:
       on_restore(p, hdr, payload);
       return;
+    case wire::kind::release:
+      on_release(p, hdr);
+      return;
     default:
       count(wire::frame_error::bad_kind);
       send_reject(&routing_id, hdr.sequence, wire::frame_error::bad_kind,
-                  "a worker accepts hello, heartbeat, request and snapshot frames only");
+                  "a worker accepts hello, heartbeat, request, snapshot and release frames only");
       return;
     }
   }
@@ -577,8 +585,8 @@ struct link::impl {
       return;
     }
     p.max_epoch = std::max(p.max_epoch, hdr.epoch);
-    inbound_request req{p.id,           hdr.sequence,  hdr.epoch,
-                        hdr.actor_type, hdr.actor_key, std::move(msg)};
+    inbound_request req{p.id,          hdr.sequence,   hdr.epoch, hdr.actor_type,
+                        hdr.actor_key, std::move(msg), p.node_id};
     try {
       server.on_request(req);
     } catch (const std::exception& e) {
@@ -611,8 +619,21 @@ struct link::impl {
   void on_restore(peer& p, const wire::header& hdr, const zmq::message_t& payload) {
     caf::message state;
     if (hdr.epoch < p.fenced_below || !decode_payload(p, hdr, payload, state).empty()) return;
-    inbound_request req{p.id, 0, hdr.epoch, hdr.actor_type, hdr.actor_key, std::move(state)};
+    inbound_request req{p.id,     0, hdr.epoch, hdr.actor_type, hdr.actor_key, std::move(state),
+                        p.node_id};
     if (server.on_restore) server.on_restore(req);
+  }
+
+  /// The peer moves an actor away; its state goes back as the answer to the frame's sequence.
+  void on_release(peer& p, const wire::header& hdr) {
+    if (!server.on_release) {
+      send_error(p.routing_id, hdr.sequence,
+                 fmt::format("'{}' hosts no actors to release", settings.node_id));
+      return;
+    }
+    inbound_request req{p.id,          hdr.sequence, hdr.epoch, hdr.actor_type,
+                        hdr.actor_key, {},           p.node_id};
+    server.on_release(req);
   }
 
   void on_client_frame(const zmq::message_t& head, const zmq::message_t& payload) {
@@ -665,6 +686,10 @@ struct link::impl {
     stats.hellos.fetch_add(1, std::memory_order_relaxed);
     server_type_map = map_types(h.message_types, types);
     server_types = std::move(h.message_types);
+    {
+      std::lock_guard<std::mutex> guard{server_id_mutex};
+      server_id = h.node_id;
+    }
     if (!up.exchange(true)) {
       spdlog::info("link {}: connected to '{}' at {}", settings.node_id, h.node_id,
                    settings.endpoint);
@@ -793,6 +818,7 @@ struct link::impl {
     auto window = down_window();
     if (is_server) {
       expire_relays(now);
+      relays.forget_answers_before(now - forget_answers_after);
       if (server.on_tick) call_in_step("tick", [&] { server.on_tick(); });
       auto forget_after = std::max<clock_type::duration>(forget_silent_peer_after, window * 10);
       for (auto i = peers.begin(); i != peers.end();) {
@@ -825,10 +851,11 @@ struct link::impl {
   void start_responder() {
     responder = spawn_companion(sys, [this](caf::mailbox_element_ptr answer) {
       if (!answer || !answer->mid.is_response()) return;
-      auto req = relays.take(answer->mid.integer_value() & caf::message_id::request_id_mask);
+      auto req = relays.take(answer->mid.integer_value() & caf::message_id::request_id_mask,
+                             clock_type::now());
       if (!req) return; // answered with a timeout error already
       auto& content = answer->content();
-      if (req->snapshot) {
+      if (req->purpose == detail::relay_purpose::snapshot) {
         if (content.size() == 1 && content.match_element<caf::error>(0))
           spdlog::debug("link {}: no snapshot of ({}, {}): {}", settings.node_id, req->actor_type,
                         req->actor_key, describe(content.get_as<caf::error>(0)));
@@ -1084,6 +1111,11 @@ caf::error link::send_request(uint64_t sequence, uint64_t epoch, const std::stri
   return send_to_server(wire::kind::request, sequence, epoch, actor_type, actor_key, payload);
 }
 
+caf::error link::send_release(uint64_t sequence, uint64_t epoch, const std::string& actor_type,
+                              const std::string& actor_key) {
+  return send_to_server(wire::kind::release, sequence, epoch, actor_type, actor_key, {});
+}
+
 caf::error link::send_snapshot(const std::string& actor_type, const std::string& actor_key,
                                uint64_t epoch, const caf::message& state) {
   return send_to_server(wire::kind::snapshot, 0, epoch, actor_type, actor_key, state);
@@ -1099,15 +1131,19 @@ caf::error link::send_to_server(wire::kind kind, uint64_t sequence, uint64_t epo
                                   actor_type, actor_key, wire::max_actor_type_size,
                                   wire::max_actor_key_size));
   std::vector<char> bytes;
-  auto index = impl_->types.encode(payload, bytes);
-  if (!index) return index.error();
+  uint16_t payload_type = wire::no_payload_type;
+  if (!payload.empty()) {
+    auto index = impl_->types.encode(payload, bytes);
+    if (!index) return index.error();
+    payload_type = *index;
+  }
   if (bytes.size() > impl_->settings.timing.max_frame_bytes)
     return make_error(errc::wire,
                       fmt::format("payload of {} bytes exceeds link.max_frame_bytes {}",
                                   bytes.size(), impl_->settings.timing.max_frame_bytes));
   wire::header hdr;
   hdr.type = kind;
-  hdr.payload_type = *index;
+  hdr.payload_type = payload_type;
   hdr.sequence = sequence;
   hdr.epoch = epoch;
   hdr.actor_type = actor_type;
@@ -1118,10 +1154,11 @@ caf::error link::send_to_server(wire::kind kind, uint64_t sequence, uint64_t epo
 
 namespace {
 
-detail::relayed_request answer_to(const inbound_request& req) {
+detail::relayed_request answer_to(const inbound_request& req,
+                                  detail::relay_purpose purpose = detail::relay_purpose::request) {
   return {
       req.peer, req.sequence, req.epoch, std::string{req.actor_type}, std::string{req.actor_key},
-      {}};
+      {},       purpose,      {}};
 }
 
 } // namespace
@@ -1136,8 +1173,23 @@ void link::respond_error(const inbound_request& req, const std::string& text) {
 
 void link::request_snapshot(const caf::actor& dest, uint64_t peer, uint64_t epoch, std::string type,
                             std::string key) {
-  detail::relayed_request req{peer, 0, epoch, std::move(type), std::move(key), {}, true};
+  detail::relayed_request req{
+      peer, 0, epoch, std::move(type), std::move(key), {}, detail::relay_purpose::snapshot, {}};
   impl_->relay(dest, std::move(req), caf::make_message(snapshot_atom::value));
+}
+
+void link::hand_over(const caf::actor& dest, const inbound_request& req) {
+  impl_->relay(dest, answer_to(req, detail::relay_purpose::hand_over),
+               caf::make_message(snapshot_atom::value));
+}
+
+relay_load link::load() const {
+  return impl_->relays.load();
+}
+
+std::string link::server_id() const {
+  std::lock_guard<std::mutex> guard{impl_->server_id_mutex};
+  return impl_->server_id;
 }
 
 void link::respond_fenced(const inbound_request& req, const std::string& text) {

@@ -2,20 +2,53 @@
 
 namespace kite::detail {
 
+namespace {
+
+/// Weight of the newest service time in its type's EWMA.
+constexpr double service_weight = 0.2;
+
+} // namespace
+
 uint64_t relay_table::add(relayed_request req) {
+  if (req.relayed_at == clock_type::time_point{}) req.relayed_at = clock_type::now();
   std::lock_guard<std::mutex> guard{mutex_};
   auto id = next_id_++;
+  if (req.purpose == relay_purpose::request) ++client_requests_;
   requests_.emplace_hint(requests_.end(), id, std::move(req));
   return id;
 }
 
-std::optional<relayed_request> relay_table::take(uint64_t id) {
+std::optional<relayed_request> relay_table::take(uint64_t id, clock_type::time_point now) {
   std::lock_guard<std::mutex> guard{mutex_};
   auto i = requests_.find(id);
   if (i == requests_.end()) return std::nullopt;
   auto req = std::move(i->second);
   requests_.erase(i);
+  if (req.purpose == relay_purpose::request) {
+    --client_requests_;
+    measure(req, now);
+  }
   return req;
+}
+
+void relay_table::measure(const relayed_request& req, clock_type::time_point now) {
+  auto [last, first] = answered_at_.try_emplace({req.actor_type, req.actor_key}, now);
+  auto started = first ? req.relayed_at : std::max(req.relayed_at, last->second);
+  last->second = now;
+  double sample = std::chrono::duration<double>(now - started).count();
+  auto [ewma, fresh] = service_s_.try_emplace(req.actor_type, sample);
+  if (!fresh) ewma->second += service_weight * (sample - ewma->second);
+}
+
+relay_load relay_table::load() const {
+  std::lock_guard<std::mutex> guard{mutex_};
+  return {client_requests_, service_s_};
+}
+
+void relay_table::forget_answers_before(clock_type::time_point cutoff) {
+  std::lock_guard<std::mutex> guard{mutex_};
+  for (auto i = answered_at_.begin(); i != answered_at_.end();)
+    i = i->second < cutoff ? answered_at_.erase(i) : std::next(i);
 }
 
 std::vector<relayed_request> relay_table::expire(std::chrono::steady_clock::time_point now) {
@@ -23,8 +56,10 @@ std::vector<relayed_request> relay_table::expire(std::chrono::steady_clock::time
   std::lock_guard<std::mutex> guard{mutex_};
   // Every request gets the same timeout, so deadlines grow with ids: stop at the first alive.
   auto i = requests_.begin();
-  for (; i != requests_.end() && i->second.deadline < now; ++i)
+  for (; i != requests_.end() && i->second.deadline < now; ++i) {
+    if (i->second.purpose == relay_purpose::request) --client_requests_;
     out.push_back(std::move(i->second));
+  }
   requests_.erase(requests_.begin(), i);
   return out;
 }

@@ -87,7 +87,7 @@ bool decode(const char* data, size_t size, header& out, frame_error& reason) {
     return false;
   }
   auto type = get<uint8_t>(data + 3);
-  if (type < static_cast<uint8_t>(kind::hello) || type > static_cast<uint8_t>(kind::snapshot)) {
+  if (type < static_cast<uint8_t>(kind::hello) || type > static_cast<uint8_t>(kind::release)) {
     reason = frame_error::bad_kind;
     return false;
   }

@@ -74,9 +74,15 @@ struct host_fixture {
 
   void request(uint64_t peer, uint64_t sequence, uint64_t epoch, const std::string& key = "k",
                const std::string& type = "kite.echo") {
-    inbound_request req{peer, sequence, epoch,
-                        type, key,      caf::make_message(actors::blob{std::string("x")})};
+    inbound_request req{peer,  sequence, epoch,
+                        type,  key,      caf::make_message(actors::blob{std::string("x")}),
+                        "edge"};
     host->handle(req);
+  }
+
+  void release(uint64_t peer, uint64_t sequence, uint64_t epoch, const std::string& key = "k") {
+    inbound_request req{peer, sequence, epoch, "kite.echo", key, {}, "edge"};
+    host->on_release(req);
   }
 
   registry types;
@@ -118,6 +124,20 @@ TEST_CASE("actor host: a newer epoch from the placing peer starts a fresh instan
   CHECK(f.host->stats().activations == 2);
   CHECK(f.host->stats().moved == 1);
   CHECK(f.host->active() == 1);
+}
+
+TEST_CASE("actor host: a release ends the placing peer's activation at its epoch, and only that") {
+  host_fixture f;
+  f.request(1, 1, 5);
+  f.release(1, 2, 4); // an older epoch: not the running activation
+  f.release(2, 3, 5); // another peer
+  CHECK(f.host->stats().released == 0);
+  CHECK(f.host->active() == 1);
+  f.release(1, 4, 5);
+  CHECK(f.host->stats().released == 1);
+  CHECK(f.host->active() == 0);
+  f.request(1, 5, 6); // its next placement here starts afresh
+  CHECK(f.host->stats().activations == 2);
 }
 
 TEST_CASE("actor host: another peer takes an actor over as it is, whatever its epoch") {

@@ -54,6 +54,7 @@ TEST_CASE("link: its thread survives handlers that throw, and gives up past 10 i
                                    },
                                    {},
                                    {},
+                                   {},
                                    {}});
 
   link_settings client_settings;
@@ -104,7 +105,7 @@ TEST_CASE("link: a tick handler that throws stops the link with a reason, not th
   auto server = link::serve(sys, settings, types.messages());
   REQUIRE(server);
   (*server)->start(server_handlers{
-      [](inbound_request&) {}, {}, {}, [] { throw std::runtime_error("tick bug"); }});
+      [](inbound_request&) {}, {}, {}, [] { throw std::runtime_error("tick bug"); }, {}});
   REQUIRE(eventually([&] { return static_cast<bool>((*server)->failure()); }));
   CHECK_THAT(describe((*server)->failure()), Catch::Contains("the tick handler failed: tick bug"));
   (*server)->stop();

@@ -9,7 +9,7 @@ using clock_type = std::chrono::steady_clock;
 namespace {
 
 relayed_request request(uint64_t sequence, clock_type::time_point deadline) {
-  return {7, sequence, 1, "kite.echo", "k", deadline};
+  return {7, sequence, 1, "kite.echo", "k", deadline, kite::detail::relay_purpose::request, {}};
 }
 
 } // namespace
@@ -21,12 +21,12 @@ TEST_CASE("relay table: a request is taken once, by the id it was given") {
   auto second = table.add(request(11, now));
   REQUIRE(first != 0);
   REQUIRE(first != second);
-  auto taken = table.take(second);
+  auto taken = table.take(second, now);
   REQUIRE(taken);
   CHECK(taken->sequence == 11);
   CHECK(taken->peer == 7);
-  CHECK_FALSE(table.take(second));
-  CHECK(table.take(first)->sequence == 10);
+  CHECK_FALSE(table.take(second, now));
+  CHECK(table.take(first, now)->sequence == 10);
 }
 
 TEST_CASE("relay table: expire returns the overdue requests, oldest first, and only those") {
@@ -36,11 +36,35 @@ TEST_CASE("relay table: expire returns the overdue requests, oldest first, and o
   auto answered = table.add(request(2, now - std::chrono::seconds(1)));
   table.add(request(3, now - std::chrono::milliseconds(1)));
   auto alive = table.add(request(4, now + std::chrono::seconds(5)));
-  REQUIRE(table.take(answered));
+  REQUIRE(table.take(answered, now));
   auto expired = table.expire(now);
   REQUIRE(expired.size() == 2);
   CHECK(expired[0].sequence == 1);
   CHECK(expired[1].sequence == 3);
   CHECK(table.expire(now).empty());
-  CHECK(table.take(alive));
+  CHECK(table.take(alive, now));
+}
+
+TEST_CASE("relay table: load counts unanswered client requests and measures service per type") {
+  relay_table table;
+  auto now = clock_type::now();
+  auto far = now + std::chrono::seconds(5);
+  auto relayed_now = [&](uint64_t sequence, kite::detail::relay_purpose purpose) {
+    auto req = request(sequence, far);
+    req.purpose = purpose;
+    req.relayed_at = now;
+    return table.add(req);
+  };
+  auto first = relayed_now(1, kite::detail::relay_purpose::request);
+  auto second = relayed_now(2, kite::detail::relay_purpose::request); // queued behind the first
+  auto snap = relayed_now(0, kite::detail::relay_purpose::snapshot);
+  CHECK(table.load().backlog == 2);
+  REQUIRE(table.take(first, now + std::chrono::milliseconds(10)));
+  REQUIRE(table.take(second, now + std::chrono::milliseconds(30)));
+  REQUIRE(table.take(snap, now + std::chrono::seconds(1))); // not a client request
+  auto load = table.load();
+  CHECK(load.backlog == 0);
+  REQUIRE(load.service_s.count("kite.echo") == 1);
+  // 10 ms, then 20 ms counted from the first's answer (not 30 from its relay): EWMA weight 0.2.
+  CHECK(load.service_s.at("kite.echo") == Approx(0.010 + 0.2 * (0.020 - 0.010)));
 }

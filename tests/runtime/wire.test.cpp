@@ -63,7 +63,7 @@ TEST_CASE("wire: every malformed header is rejected with its own reason") {
   kind_zero[3] = 0;
   CHECK(rejects(kind_zero, frame_error::bad_kind));
   auto kind_high = good;
-  kind_high[3] = 9;
+  kind_high[3] = static_cast<char>(static_cast<uint8_t>(kind::release) + 1);
   CHECK(rejects(kind_high, frame_error::bad_kind));
   auto long_type = good;
   long_type[32] = static_cast<char>(max_actor_type_size + 1);

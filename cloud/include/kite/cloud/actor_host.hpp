@@ -36,6 +36,8 @@ struct host_stats {
   std::atomic<uint64_t> fenced{0};
   /// Activations ended because their peer moved them elsewhere.
   std::atomic<uint64_t> moved{0};
+  /// Activations the placement service moved to another worker, handing their state over.
+  std::atomic<uint64_t> released{0};
   std::atomic<uint64_t> snapshots{0};
   /// Activations started from a snapshot their peer sent.
   std::atomic<uint64_t> restored{0};
@@ -62,6 +64,10 @@ public:
   /// On the link thread: keeps `req`'s payload as the state to start (type, key) from when its
   /// peer activates it at `req.epoch`.
   void on_restore(inbound_request& req);
+
+  /// On the link thread: the peer moves (type, key) away; answers with its state (or an error
+  /// when it does not run here at that epoch, or is stateless) and ends it after the answer.
+  void on_release(inbound_request& req);
 
   /// On the link thread: snapshots the actors changed since their last snapshot `interval` ago.
   void on_tick();

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -84,6 +85,17 @@ struct inbound_request {
   std::string_view actor_type;
   std::string_view actor_key;
   caf::message payload;
+  /// The node id the peer gave in its hello.
+  std::string_view node_id;
+};
+
+/// Server: the load of what the link relayed, for the placement service.
+struct relay_load {
+  /// Requests handed to actors and not answered yet.
+  size_t backlog = 0;
+  /// Service time EWMA per actor type, in seconds: from the later of a request's relay and
+  /// its actor's previous answer, to its answer.
+  std::map<std::string, double> service_s;
 };
 
 /// Server: what the link reports, each called on the link thread.
@@ -97,6 +109,9 @@ struct server_handlers {
   std::function<void(inbound_request&)> on_restore;
   /// Every heartbeat interval.
   std::function<void()> on_tick;
+  /// The peer moves the actor elsewhere: answer `req` with its state (hand_over) and end it.
+  /// Without a handler, release frames are answered with an error.
+  std::function<void(inbound_request&)> on_release;
 };
 
 /// Client: what the link reports, each called on the link thread.
@@ -146,6 +161,20 @@ public:
   /// counted; the caller keeps it pending and resends after link_up.
   caf::error send_request(uint64_t sequence, uint64_t epoch, const std::string& actor_type,
                           const std::string& actor_key, const caf::message& payload);
+
+  /// Client: asks the server to answer `sequence` with the state of (type, key) at `epoch` and
+  /// end it there (a release frame).
+  caf::error send_release(uint64_t sequence, uint64_t epoch, const std::string& actor_type,
+                          const std::string& actor_key);
+
+  /// Server: answers a release `req` with the state `dest` gives for snapshot_atom.
+  void hand_over(const caf::actor& dest, const inbound_request& req);
+
+  /// Server: backlog and service times of relayed requests; any thread.
+  relay_load load() const;
+
+  /// Client: the node id the server gave in its last hello_ack; empty before the first.
+  std::string server_id() const;
 
   /// Server: sends `req`'s payload to `dest` as a CAF request from the link; its answer goes
   /// back over the link, or an error when none comes within request_timeout. Any thread;

@@ -11,7 +11,7 @@
 namespace kite::wire {
 
 constexpr uint16_t magic = 0x4b54; // "KT"
-constexpr uint8_t protocol_version = 2;
+constexpr uint8_t protocol_version = 3;
 
 /// Bytes of the header before its variable target part.
 constexpr size_t fixed_header_size = 36;
@@ -35,6 +35,9 @@ enum class kind : uint8_t {
   /// The state of a logical actor: a worker's snapshot to its peer, or that snapshot sent back
   /// to the actor's next worker before its first request there.
   snapshot = 8,
+  /// Client to server: snapshot the logical actor at the header's epoch, answer with its state
+  /// as the response to the header's sequence, then end it (the actor moves elsewhere).
+  release = 9,
 };
 
 /// Header flags.
