@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
   std::uniform_real_distribution<double> unit{0, 1};
   auto now = clock_type::now();
   placement_directory directory{std::make_unique<kite::cloud::cost_model_policy>(),
-                                kite::cloud::hysteresis_config{}, std::chrono::hours(1)};
+                                kite::hysteresis_config{}, std::chrono::hours(1)};
   for (unsigned long w = 0; w < workers; ++w) {
     kite::cloud::worker_report report;
     report.id = fmt::format("worker-{}", w);

@@ -66,6 +66,21 @@ void placement_directory::constrain(const std::string& type, type_constraints co
   ++membership_;
 }
 
+void placement_directory::adopt(const std::string& edge, const std::string& type,
+                                const std::string& key, const placement_answer& where) {
+  auto [i, fresh] = placed_.try_emplace({type, key});
+  if (!fresh) {
+    const auto& known = i->second.where;
+    if (known.host == where.host && known.on_edge == where.on_edge) return;
+    auto e = edges_.find(edge);
+    bool reachable = known.on_edge ? known.host == edge
+                                   : e != edges_.end() && e->second.paths.count(known.host) > 0;
+    if (alive(known) && reachable) return; // the service's decision stands; its push is on the way
+  }
+  i->second = {edge, where};
+  i->second.where.epoch = next_epoch_++;
+}
+
 const std::vector<std::string>& placement_directory::by_load(const std::string& type,
                                                              const type_constraints& rules,
                                                              clock_type::time_point now) {
@@ -218,7 +233,7 @@ std::vector<actor_move> placement_directory::rebalance(clock_type::time_point no
         continue;
     }
     placement_answer to{hosts[best].name, hosts[best].edge, next_epoch_++};
-    moves.push_back({id.first, id.second, actor.where, to});
+    moves.push_back({actor.edge, id.first, id.second, actor.where, to});
     actor.where = to;
   }
   return moves;

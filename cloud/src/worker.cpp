@@ -1,8 +1,5 @@
 #include "kite/cloud/worker.hpp"
 
-#include <cstdio>
-#include <fstream>
-
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/detail/scope_guard.hpp>
@@ -14,21 +11,6 @@
 #include "kite/runtime/node.hpp"
 
 namespace kite::cloud {
-
-namespace {
-
-bool write_ready_file(const std::string& path, const std::string& endpoint) {
-  // Write then rename, so a reader never sees half a line.
-  auto tmp = path + ".tmp";
-  {
-    std::ofstream out{tmp};
-    out << endpoint << '\n';
-    if (!out) return false;
-  }
-  return std::rename(tmp.c_str(), path.c_str()) == 0;
-}
-
-} // namespace
 
 int run_worker(const worker_config& cfg, const registry& types, const std::string& ready_file) {
   caf::actor_system_config sys_cfg;

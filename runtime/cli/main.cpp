@@ -9,10 +9,11 @@
 
 namespace {
 
-constexpr const char* usage = "usage: kite keygen --out PREFIX   (writes PREFIX.key 0600 and "
-                              "PREFIX.pub)\n"
-                              "       kite validate FILE         (checks an edge or worker "
-                              "config)\n";
+constexpr const char* usage =
+    "usage: kite keygen --out PREFIX   (writes PREFIX.key 0600 and "
+    "PREFIX.pub)\n"
+    "       kite validate FILE         (checks an edge, worker or placement "
+    "config)\n";
 
 int keygen(int argc, char** argv) {
   auto args = kite::parse_cli(argc, argv, 2, {"out"});
@@ -53,9 +54,13 @@ int validate(int argc, char** argv) {
     if (auto cfg = kite::load_worker_config(path); !cfg) err = cfg.error();
   } else if (*kind == "edge") {
     if (auto cfg = kite::load_edge_config(path); !cfg) err = cfg.error();
+  } else if (*kind == "placement") {
+    if (auto cfg = kite::load_placement_config(path); !cfg) err = cfg.error();
   } else {
-    err = kite::make_error(kite::errc::config,
-                           path + ": key 'kind': expected 'edge' or 'worker', got '" + *kind + "'");
+    err = kite::make_error(kite::errc::config, path +
+                                                   ": key 'kind': expected 'edge', 'worker' or "
+                                                   "'placement', got '" +
+                                                   *kind + "'");
   }
   if (err) {
     std::fprintf(stderr, "%s\n", kite::describe(err).c_str());

@@ -82,7 +82,7 @@ void read_node(config_reader& r, const YAML::Node& root, std::vector<std::string
   keys.insert(keys.end(), extra_keys.begin(), extra_keys.end());
   r.only_keys(root, "", keys);
   std::string kind;
-  r.read_choice(root, "", "kind", kind, {"edge", "worker"});
+  r.read_choice(root, "", "kind", kind, {"edge", "worker", "placement"});
   if (!root["kind"].IsDefined())
     r.fail(root, "kind",
            fmt::format("is required and missing; expected 'kind: {}'", expected_kind));
@@ -162,6 +162,69 @@ void read_upstreams(config_reader& r, const YAML::Node& root, bool curve,
   }
 }
 
+/// Reads a map of string labels, such as `labels: {gpu: "true", region: eu}`.
+void read_labels(config_reader& r, const YAML::Node& map, const std::string& path, const char* key,
+                 std::map<std::string, std::string>& out) {
+  auto labels = r.section(map, path, key);
+  for (const auto& entry : labels) {
+    auto name = entry.first.IsScalar() ? entry.first.Scalar() : std::string{};
+    if (name.empty() || !entry.second.IsScalar() || entry.second.Scalar().empty()) {
+      r.fail(entry.second, join(join(path, key), name.c_str()),
+             "expected a non-empty text value, such as \"true\" or eu");
+      continue;
+    }
+    out[name] = entry.second.Scalar();
+  }
+}
+
+/// Reads `placement:`, how a worker or an edge reaches the placement service.
+void read_placement_link(config_reader& r, const YAML::Node& root, bool curve,
+                         placement_link_config& out) {
+  auto placement = r.section(root, "", "placement");
+  r.only_keys(placement, "placement", {"endpoint", "server_key", "report_interval"});
+  r.read(placement, "placement", "endpoint", out.endpoint);
+  read_key(r, placement, "placement", "server_key", out.server_key, curve && !out.endpoint.empty());
+  r.read(placement, "placement", "report_interval", out.report_interval);
+  if (out.report_interval.count() < 10)
+    r.fail(placement["report_interval"], "placement.report_interval", "must be at least 10ms");
+}
+
+/// Reads `hysteresis:` of the placement service.
+void read_hysteresis(config_reader& r, const YAML::Node& root, hysteresis_config& out) {
+  auto h = r.section(root, "", "hysteresis");
+  r.only_keys(h, "hysteresis", {"min_gain", "min_gain_ratio", "sustain", "max_moves_per_s"});
+  std::chrono::milliseconds min_gain{static_cast<int64_t>(out.min_gain_s * 1000)};
+  r.read(h, "hysteresis", "min_gain", min_gain);
+  out.min_gain_s = std::chrono::duration<double>(min_gain).count();
+  r.read(h, "hysteresis", "min_gain_ratio", out.min_gain_ratio, 0.0, 10.0);
+  r.read(h, "hysteresis", "sustain", out.sustain);
+  r.read(h, "hysteresis", "max_moves_per_s", out.max_moves_per_s, 0.01, 1'000'000);
+}
+
+/// Reads `types:`, the placement constraints of each actor type by name.
+void read_type_constraints(config_reader& r, const YAML::Node& root,
+                           std::map<std::string, type_constraints>& out) {
+  auto types = r.section(root, "", "types");
+  for (const auto& entry : types) {
+    auto name = entry.first.IsScalar() ? entry.first.Scalar() : std::string{};
+    auto path = join("types", name.c_str());
+    if (name.empty() || !entry.second.IsMap()) {
+      r.fail(entry.second, path, "expected a map with pin, labels, request_bytes, reply_bytes");
+      continue;
+    }
+    type_constraints rules;
+    r.only_keys(entry.second, path, {"pin", "labels", "request_bytes", "reply_bytes"});
+    std::string pin;
+    r.read_choice(entry.second, path, "pin", pin, {"anywhere", "edge", "cloud"});
+    if (pin == "edge") rules.where = type_constraints::pin::edge;
+    if (pin == "cloud") rules.where = type_constraints::pin::cloud;
+    read_labels(r, entry.second, path, "labels", rules.labels);
+    r.read(entry.second, path, "request_bytes", rules.request_bytes, 0, 1e12);
+    r.read(entry.second, path, "reply_bytes", rules.reply_bytes, 0, 1e12);
+    out[name] = std::move(rules);
+  }
+}
+
 template <class Config> caf::expected<Config> finish(const config_reader& r, Config cfg) {
   if (r.problems().empty()) return cfg;
   return make_error(errc::config, fmt::format("{}", fmt::join(r.problems(), "\n")));
@@ -174,7 +237,10 @@ caf::expected<worker_config> load_worker_config(const std::string& path) {
   if (!root) return root.error();
   config_reader r{path};
   worker_config cfg;
-  read_node(r, *root, {"bind", "request_timeout", "duplicates", "snapshots"}, "worker", cfg.node);
+  read_node(r, *root, {"bind", "request_timeout", "duplicates", "snapshots", "placement", "labels"},
+            "worker", cfg.node);
+  read_placement_link(r, *root, cfg.node.security.curve, cfg.placement);
+  read_labels(r, *root, "", "labels", cfg.labels);
   r.read(*root, "", "bind", cfg.bind);
   r.read(*root, "", "request_timeout", cfg.request_timeout);
   // Each hosted logical actor is supervised on its own: no strategy, no handles to hold for.
@@ -205,7 +271,8 @@ caf::expected<edge_config> load_edge_config(const std::string& path) {
   if (!root) return root.error();
   config_reader r{path};
   edge_config cfg;
-  read_node(r, *root, {"upstreams", "offload", "pipeline"}, "edge", cfg.node);
+  read_node(r, *root, {"upstreams", "offload", "pipeline", "placement"}, "edge", cfg.node);
+  read_placement_link(r, *root, cfg.node.security.curve, cfg.placement);
   read_supervision(r, *root, cfg.supervision,
                    {"strategy", "intensity", "period", "backoff", "max_waiting"});
   read_upstreams(r, *root, cfg.node.security.curve, cfg.upstreams);
@@ -239,6 +306,39 @@ caf::expected<edge_config> load_edge_config(const std::string& path) {
   return finish(r, std::move(cfg));
 }
 
+caf::expected<placement_config> load_placement_config(const std::string& path) {
+  auto root = parse_file(path);
+  if (!root) return root.error();
+  config_reader r{path};
+  placement_config cfg;
+  read_node(r, *root,
+            {"bind", "policy", "hysteresis", "worker_timeout", "lease", "watch_hold",
+             "rebalance_interval", "types"},
+            "placement", cfg.node);
+  r.read(*root, "", "bind", cfg.bind);
+  if (cfg.bind.rfind("tcp://", 0) != 0 && cfg.bind.rfind("ipc://", 0) != 0)
+    r.fail((*root)["bind"], "bind", "expected an endpoint such as tcp://0.0.0.0:5550");
+  r.read_choice(*root, "", "policy", cfg.policy,
+                {"round_robin", "least_loaded", "lowest_latency", "cost_model"});
+  read_hysteresis(r, *root, cfg.hysteresis);
+  r.read(*root, "", "worker_timeout", cfg.worker_timeout);
+  r.read(*root, "", "lease", cfg.lease);
+  r.read(*root, "", "watch_hold", cfg.watch_hold);
+  r.read(*root, "", "rebalance_interval", cfg.rebalance_interval);
+  for (auto [key, value, least] :
+       {std::tuple{"worker_timeout", cfg.worker_timeout.count(), 100},
+        std::tuple{"lease", cfg.lease.count(), 100},
+        std::tuple{"watch_hold", cfg.watch_hold.count(), 10},
+        std::tuple{"rebalance_interval", cfg.rebalance_interval.count(), 10}})
+    if (value < least) r.fail((*root)[key], key, fmt::format("must be at least {}ms", least));
+  read_type_constraints(r, *root, cfg.types);
+  if (cfg.node.security.curve && cfg.node.security.allow.empty())
+    r.fail(*root, "security.allow",
+           "is empty: with CURVE on, the placement service must list the workers' and edges' "
+           "public keys");
+  return finish(r, std::move(cfg));
+}
+
 caf::expected<std::string> config_kind(const std::string& path) {
   auto root = parse_file(path);
   if (!root) return root.error();
@@ -246,7 +346,7 @@ caf::expected<std::string> config_kind(const std::string& path) {
   if (!kind.IsDefined() || !kind.IsScalar())
     return make_error(
         errc::config,
-        fmt::format("{}: key 'kind': is required; expected 'edge' or 'worker'", path));
+        fmt::format("{}: key 'kind': is required; expected 'edge', 'worker' or 'placement'", path));
   return kind.Scalar();
 }
 

@@ -1,6 +1,8 @@
 #include "kite/runtime/node.hpp"
 
 #include <csignal>
+#include <cstdio>
+#include <fstream>
 
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -93,6 +95,16 @@ caf::error serve_metrics(const node_config& cfg, metrics& counts) {
   auto host = cfg.metrics_listen.substr(0, cfg.metrics_listen.rfind(':'));
   spdlog::info("metrics on http://{}:{}/metrics", host, *port);
   return {};
+}
+
+bool write_ready_file(const std::string& path, const std::string& endpoint) {
+  auto tmp = path + ".tmp";
+  {
+    std::ofstream out{tmp};
+    out << endpoint << '\n';
+    if (!out) return false;
+  }
+  return std::rename(tmp.c_str(), path.c_str()) == 0;
 }
 
 } // namespace kite

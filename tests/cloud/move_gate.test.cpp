@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 using namespace std::chrono_literals;
-using kite::cloud::hysteresis_config;
+using kite::hysteresis_config;
 using kite::cloud::move_gate;
 
 namespace {

@@ -8,6 +8,8 @@
 
 using namespace std::chrono_literals;
 using namespace kite::cloud;
+using kite::hysteresis_config;
+using kite::type_constraints;
 
 namespace {
 

@@ -7,18 +7,9 @@
 #include <map>
 #include <string>
 
-namespace kite::cloud {
+#include "kite/runtime/config.hpp"
 
-struct hysteresis_config {
-  /// A better host must save at least this much per request...
-  double min_gain_s = 0.002;
-  /// ...and this fraction of the current host's cost,
-  double min_gain_ratio = 0.2;
-  /// for this long without a break.
-  std::chrono::milliseconds sustain{3000};
-  /// Moves of all actors together, at most, per second.
-  double max_moves_per_s = 10;
-};
+namespace kite::cloud {
 
 /// Decides when a logical actor moves; not thread-safe.
 class move_gate {

@@ -47,16 +47,6 @@ struct edge_report {
   uint32_t capacity = 1;
 };
 
-/// Where a type may run, and what its requests carry.
-struct type_constraints {
-  enum class pin { anywhere, edge, cloud };
-  pin where = pin::anywhere;
-  /// Labels a worker must carry, such as gpu: "true" or region: "eu".
-  std::map<std::string, std::string> labels;
-  double request_bytes = 0;
-  double reply_bytes = 0;
-};
-
 /// Where a logical actor runs: a worker's id, or the asking edge itself.
 struct placement_answer {
   std::string host;
@@ -66,6 +56,8 @@ struct placement_answer {
 
 /// A placed actor the directory moved.
 struct actor_move {
+  /// The edge it is placed for, which moves it.
+  std::string edge;
   std::string type;
   std::string key;
   placement_answer from;
@@ -83,6 +75,12 @@ public:
   void report(const worker_report& worker, clock_type::time_point now);
   void report(const edge_report& edge, clock_type::time_point now);
   void constrain(const std::string& type, type_constraints constraints);
+
+  /// Edge `edge` runs (type, key) on `where` (its report): the directory takes that placement
+  /// when it has none, or when its own names a host that is gone or the edge cannot reach — so a
+  /// restarted service learns placements back, and an edge's failover is not undone.
+  void adopt(const std::string& edge, const std::string& type, const std::string& key,
+             const placement_answer& where);
 
   /// Where (type, key) runs for `edge`: where it was placed while that host lives, else a new
   /// host (under a new epoch) by the policy; an error naming why nothing is eligible.

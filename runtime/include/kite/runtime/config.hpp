@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,15 @@ struct node_config {
   std::string metrics_listen;
 };
 
+/// How a worker or an edge reaches the placement service; an empty endpoint: it has none.
+struct placement_link_config {
+  std::string endpoint;
+  /// Z85 public key of the placement service, checked by CURVE.
+  std::string server_key;
+  /// How often the node reports its load (worker) or its paths and placements (edge).
+  std::chrono::milliseconds report_interval{500};
+};
+
 /// How long a worker recognises a resent request, so that it is handled once.
 struct duplicates_config {
   std::chrono::milliseconds window{10000};
@@ -72,6 +82,9 @@ struct worker_config {
   snapshots_config snapshots;
   /// Restart intensity and backoff of each hosted logical actor.
   supervisor_flags supervision;
+  placement_link_config placement;
+  /// Labels the placement service matches against types' required labels, such as gpu: "true".
+  std::map<std::string, std::string> labels;
 };
 
 /// One worker an edge connects to.
@@ -128,6 +141,50 @@ struct edge_config {
   pipeline_config pipeline;
   /// How the pipeline's supervisor restarts its stages.
   supervisor_flags supervision;
+  /// Without a placement service, a stable hash picks each actor's worker.
+  placement_link_config placement;
+};
+
+/// Hysteresis for placement: an actor moves only when another host beats its current one by
+/// more than a threshold for a sustained window, and moves across all actors are capped.
+struct hysteresis_config {
+  /// A better host must save at least this much per request...
+  double min_gain_s = 0.002;
+  /// ...and this fraction of the current host's cost,
+  double min_gain_ratio = 0.2;
+  /// for this long without a break.
+  std::chrono::milliseconds sustain{3000};
+  /// Moves of all actors together, at most, per second.
+  double max_moves_per_s = 10;
+};
+
+/// Where an actor type may run, and what its requests carry, for the placement service.
+struct type_constraints {
+  enum class pin { anywhere, edge, cloud };
+  pin where = pin::anywhere;
+  /// Labels a worker must carry, such as gpu: "true" or region: "eu".
+  std::map<std::string, std::string> labels;
+  double request_bytes = 0;
+  double reply_bytes = 0;
+};
+
+/// `kite-cloud placement`: the control plane that decides where each logical actor runs.
+struct placement_config {
+  node_config node;
+  std::string bind = "tcp://127.0.0.1:5550";
+  /// round_robin, least_loaded, lowest_latency or cost_model.
+  std::string policy = "cost_model";
+  hysteresis_config hysteresis;
+  /// A worker silent this long is gone, and its actors are placed elsewhere.
+  std::chrono::milliseconds worker_timeout{3000};
+  /// Edges ask again for an actor's placement after this long; they keep using the old answer
+  /// meanwhile, and for as long as the service cannot be reached.
+  std::chrono::milliseconds lease{30000};
+  /// How long the service holds an edge's watch open when nothing changes for it.
+  std::chrono::milliseconds watch_hold{10000};
+  /// How often placed actors are weighed against the latest reports.
+  std::chrono::milliseconds rebalance_interval{500};
+  std::map<std::string, type_constraints> types;
 };
 
 /// Loads a worker config; the error lists every problem found, one per line.
@@ -136,7 +193,11 @@ caf::expected<worker_config> load_worker_config(const std::string& path);
 /// Loads an edge config; the error lists every problem found, one per line.
 caf::expected<edge_config> load_edge_config(const std::string& path);
 
-/// Reads the `kind` of a config file ("edge" or "worker") without checking the rest.
+/// Loads a placement service config; the error lists every problem found, one per line.
+caf::expected<placement_config> load_placement_config(const std::string& path);
+
+/// Reads the `kind` of a config file ("edge", "worker" or "placement") without checking the
+/// rest.
 caf::expected<std::string> config_kind(const std::string& path);
 
 } // namespace kite

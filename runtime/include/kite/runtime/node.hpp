@@ -46,4 +46,8 @@ caf::error serve_metrics(const node_config& cfg, metrics& counts);
 /// returns it, or 0 when none came.
 int wait_for_stop_signal(std::chrono::milliseconds timeout);
 
+/// Writes `endpoint` and a newline to `path` atomically (write, then rename), so a process
+/// waiting for the node sees the whole line or nothing; false when it cannot.
+bool write_ready_file(const std::string& path, const std::string& endpoint);
+
 } // namespace kite

@@ -17,6 +17,9 @@ using tick_atom = caf::atom_constant<caf::atom("tick")>;
 /// Asks a stateful logical actor for its state, to snapshot it.
 using snapshot_atom = caf::atom_constant<caf::atom("snapshot")>;
 
+/// The placement service's own timer: an edge's watch has been held for watch_hold.
+using watch_end_atom = caf::atom_constant<caf::atom("watchend")>;
+
 /// Asks an actor for its counters as a string -> uint64 map.
 using stats_atom = caf::atom_constant<caf::atom("stats")>;
 

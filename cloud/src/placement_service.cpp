@@ -1,0 +1,221 @@
+#include "kite/cloud/placement_service.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/detail/scope_guard.hpp>
+#include <caf/scoped_actor.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "kite/runtime/error.hpp"
+#include "kite/runtime/link.hpp"
+#include "kite/runtime/node.hpp"
+#include "kite/runtime/protocol.hpp"
+
+namespace kite::cloud {
+
+namespace {
+
+using clock_type = placement_directory::clock_type;
+using service_actor = caf::stateful_actor<placement_service_state>;
+
+worker_report to_report(const worker_load_report& msg) {
+  worker_report out;
+  out.id = msg.worker;
+  out.capacity = msg.capacity;
+  out.types = {msg.types.begin(), msg.types.end()};
+  out.labels = msg.labels;
+  out.backlog = static_cast<double>(msg.backlog);
+  out.service_s = msg.service_s;
+  return out;
+}
+
+edge_report to_report(const edge_load_report& msg) {
+  edge_report out;
+  out.id = msg.edge;
+  for (const auto& path : msg.paths)
+    out.paths[path.worker] = {path.rtt_s, path.bandwidth};
+  out.service_s = msg.service_s;
+  out.backlog = static_cast<double>(msg.backlog);
+  out.capacity = msg.capacity;
+  return out;
+}
+
+placement_decision to_decision(const std::string& type, const std::string& key,
+                               const placement_answer& where, std::chrono::milliseconds lease) {
+  return {type, key, where.on_edge ? std::string{} : where.host,
+          static_cast<uint32_t>(lease.count())};
+}
+
+/// Answers `edge`'s open watch with the moves waiting for it, if it has both.
+void deliver_moves(service_actor* self, const std::string& edge) {
+  auto w = self->state.watches.find(edge);
+  auto m = self->state.moves.find(edge);
+  if (w == self->state.watches.end() || m == self->state.moves.end()) return;
+  placement_changes changes;
+  for (auto& [id, decision] : m->second)
+    changes.decisions.push_back(std::move(decision));
+  self->state.moves.erase(m);
+  w->second.first.deliver(std::move(changes));
+  self->state.watches.erase(w);
+}
+
+void rebalance(service_actor* self) {
+  auto& st = self->state;
+  for (auto& move : st.directory->rebalance(clock_type::now())) {
+    spdlog::info("moving ({}, {}) for edge '{}' from {} to {}", move.type, move.key, move.edge,
+                 move.from.on_edge ? "the edge" : move.from.host,
+                 move.to.on_edge ? "the edge" : move.to.host);
+    if (st.counts != nullptr)
+      st.counts
+          ->counter("kite_placement_moves_total", "Logical actors the placement service moved",
+                    {{"to", move.to.on_edge ? "edge" : "worker"}})
+          .Increment();
+    st.moves[move.edge][{move.type, move.key}] =
+        to_decision(move.type, move.key, move.to, st.lease);
+    deliver_moves(self, move.edge);
+  }
+  if (st.counts != nullptr) {
+    st.counts->gauge("kite_placement_workers", "Workers that reported within worker_timeout")
+        .Set(static_cast<double>(st.directory->workers()));
+    st.counts->gauge("kite_placement_actors", "Logical actors the placement service tracks")
+        .Set(static_cast<double>(st.directory->placed()));
+  }
+}
+
+/// The id a placement message claims its sender has; empty for other messages.
+std::string claimed_sender(const caf::message& msg) {
+  if (msg.match_elements<worker_load_report>()) return msg.get_as<worker_load_report>(0).worker;
+  if (msg.match_elements<edge_load_report>()) return msg.get_as<edge_load_report>(0).edge;
+  if (msg.match_elements<placement_query>()) return msg.get_as<placement_query>(0).edge;
+  if (msg.match_elements<placement_watch>()) return msg.get_as<placement_watch>(0).edge;
+  return {};
+}
+
+} // namespace
+
+caf::behavior placement_service(service_actor* self, placement_config cfg, metrics* counts) {
+  auto policy = make_policy(cfg.policy);
+  if (!policy) {
+    self->quit(policy.error());
+    return {};
+  }
+  auto& st = self->state;
+  st.directory =
+      std::make_unique<placement_directory>(std::move(*policy), cfg.hysteresis, cfg.worker_timeout);
+  for (auto& [type, rules] : cfg.types)
+    st.directory->constrain(type, rules);
+  st.lease = cfg.lease;
+  st.watch_hold = cfg.watch_hold;
+  st.rebalance_interval = cfg.rebalance_interval;
+  st.counts = counts;
+  self->delayed_send(self, st.rebalance_interval, tick_atom::value);
+  return {
+      [self](const worker_load_report& msg) {
+        self->state.directory->report(to_report(msg), clock_type::now());
+        return placement_ack{self->state.directory->placed()};
+      },
+      [self](const edge_load_report& msg) {
+        auto& dir = *self->state.directory;
+        dir.report(to_report(msg), clock_type::now());
+        for (const auto& actor : msg.placed)
+          dir.adopt(msg.edge, actor.type, actor.key,
+                    actor.worker.empty() ? placement_answer{msg.edge, true, 0}
+                                         : placement_answer{actor.worker, false, 0});
+        return placement_ack{dir.placed()};
+      },
+      [self](const placement_query& msg) -> caf::result<placement_decision> {
+        auto where = self->state.directory->place(msg.edge, msg.type, msg.key, clock_type::now());
+        if (!where) return where.error();
+        return to_decision(msg.type, msg.key, *where, self->state.lease);
+      },
+      [self](const placement_watch& msg) -> caf::result<placement_changes> {
+        auto& st = self->state;
+        if (auto old = st.watches.find(msg.edge); old != st.watches.end()) {
+          old->second.first.deliver(placement_changes{}); // superseded by this one
+          st.watches.erase(old);
+        }
+        auto rp = self->make_response_promise();
+        auto number = st.next_watch++;
+        st.watches[msg.edge] = {rp, number};
+        deliver_moves(self, msg.edge);
+        if (rp.pending())
+          self->delayed_send(self, st.watch_hold, watch_end_atom::value, msg.edge, number);
+        return rp;
+      },
+      [self](watch_end_atom, const std::string& edge, uint64_t number) {
+        auto w = self->state.watches.find(edge);
+        if (w == self->state.watches.end() || w->second.second != number) return;
+        w->second.first.deliver(placement_changes{});
+        self->state.watches.erase(w);
+      },
+      [self](tick_atom) {
+        rebalance(self);
+        self->delayed_send(self, self->state.rebalance_interval, tick_atom::value);
+      },
+  };
+}
+
+int run_placement(const placement_config& cfg, const std::string& ready_file) {
+  caf::actor_system_config sys_cfg;
+  auto keys = prepare_node(cfg.node, placement_protocol(), sys_cfg);
+  if (!keys) {
+    spdlog::error("{}", describe(keys.error()));
+    return 1;
+  }
+  metrics counts;
+  if (auto err = serve_metrics(cfg.node, counts)) {
+    spdlog::error("{}", describe(err));
+    return 1;
+  }
+  caf::actor_system sys{sys_cfg};
+  auto service = sys.spawn(placement_service, cfg, &counts);
+  auto stop_service = caf::detail::make_scope_guard(
+      [&] { caf::anon_send_exit(service, caf::exit_reason::user_shutdown); });
+
+  auto settings = make_link_settings(cfg.node, std::move(*keys), {placement_actor_type});
+  settings.endpoint = cfg.bind;
+  // A watch is held open for watch_hold before its empty answer.
+  settings.request_timeout = cfg.watch_hold + std::chrono::seconds(5);
+  auto uplink = link::serve(sys, std::move(settings), placement_protocol().messages());
+  if (!uplink) {
+    spdlog::error("{}", describe(uplink.error()));
+    return 1;
+  }
+  auto& served = **uplink;
+  server_handlers handlers;
+  handlers.on_request = [&served, service](inbound_request& req) {
+    if (req.actor_type != placement_actor_type) {
+      served.respond_error(req, fmt::format("the placement service hosts '{}' only, not '{}'",
+                                            placement_actor_type, req.actor_type));
+      return;
+    }
+    // A node speaks for itself only: its reports and questions carry the id of its hello.
+    auto claimed = claimed_sender(req.payload);
+    if (claimed != req.node_id) {
+      served.respond_error(
+          req, fmt::format("node '{}' sent a placement message as '{}'", req.node_id, claimed));
+      return;
+    }
+    served.relay(service, req);
+  };
+  served.start(std::move(handlers));
+  auto stop_link = caf::detail::make_scope_guard([&] { served.stop(); });
+  spdlog::info("placement service '{}' listening on {} (policy {}, CURVE {})", cfg.node.node_id,
+               served.endpoint(), cfg.policy, cfg.node.security.curve ? "on" : "OFF");
+  if (!ready_file.empty() && !write_ready_file(ready_file, served.endpoint())) {
+    spdlog::error("cannot write the ready file '{}'", ready_file);
+    return 1;
+  }
+  int signal = 0;
+  while ((signal = wait_for_stop_signal(std::chrono::milliseconds(100))) == 0) {
+    if (auto failure = served.failure()) {
+      spdlog::error("placement service '{}' stops: {}", cfg.node.node_id, describe(failure));
+      return 5;
+    }
+  }
+  spdlog::info("placement service '{}' stopping on signal {}", cfg.node.node_id, signal);
+  return 0;
+}
+
+} // namespace kite::cloud
