@@ -1,5 +1,7 @@
 #include "kite/cloud/worker.hpp"
 
+#include <sys/resource.h>
+
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/detail/scope_guard.hpp>
@@ -9,8 +11,54 @@
 #include "kite/cloud/actor_host.hpp"
 #include "kite/runtime/error.hpp"
 #include "kite/runtime/node.hpp"
+#include "kite/runtime/placement_client.hpp"
 
 namespace kite::cloud {
+
+namespace {
+
+/// This process's CPU time in seconds.
+double cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+/// Connects to the placement service and reports this worker's load every interval.
+caf::expected<std::shared_ptr<placement_client>>
+report_to_placement(caf::actor_system& sys, const worker_config& cfg, const keypair& keys,
+                    const registry& types, const link& uplink, const actor_host& host) {
+  auto settings = make_link_settings(cfg.node, keys, {});
+  settings.endpoint = cfg.placement.endpoint;
+  settings.server_key = cfg.placement.server_key;
+  auto client =
+      placement_client::connect(sys, std::move(settings), cfg.placement.report_interval, false);
+  if (!client) return client;
+  auto start = std::chrono::steady_clock::now();
+  (*client)->start({[&cfg, &types, &uplink, &host, cpu = cpu_seconds(), at = start]() mutable {
+                      worker_load_report out;
+                      out.worker = cfg.node.node_id;
+                      out.capacity = cfg.node.threads;
+                      out.types = types.actor_names(runs_on::cloud);
+                      out.labels = cfg.labels;
+                      auto load = uplink.load();
+                      out.backlog = load.backlog;
+                      out.service_s = std::move(load.service_s);
+                      auto now = std::chrono::steady_clock::now();
+                      auto used = cpu_seconds();
+                      double wall = std::chrono::duration<double>(now - at).count();
+                      if (wall > 0) out.cpu = (used - cpu) / wall / cfg.node.threads;
+                      cpu = used;
+                      at = now;
+                      out.hosted = static_cast<uint32_t>(host.active());
+                      return caf::make_message(std::move(out));
+                    },
+                    {}});
+  return client;
+}
+
+} // namespace
 
 int run_worker(const worker_config& cfg, const registry& types, const std::string& ready_file) {
   caf::actor_system_config sys_cfg;
@@ -19,6 +67,7 @@ int run_worker(const worker_config& cfg, const registry& types, const std::strin
     spdlog::error("{}", describe(keys.error()));
     return 1;
   }
+  placement_protocol().install(sys_cfg);
   // Before the actor system, so the exit hooks of its actors can still count.
   metrics counts;
   if (auto err = serve_metrics(cfg.node, counts)) {
@@ -27,7 +76,7 @@ int run_worker(const worker_config& cfg, const registry& types, const std::strin
   }
   caf::actor_system sys{sys_cfg};
 
-  auto settings = make_link_settings(cfg.node, std::move(*keys), types.actor_names(runs_on::cloud));
+  auto settings = make_link_settings(cfg.node, *keys, types.actor_names(runs_on::cloud));
   settings.endpoint = cfg.bind;
   settings.request_timeout = cfg.request_timeout;
   settings.duplicate_window = cfg.duplicates.window;
@@ -41,6 +90,19 @@ int run_worker(const worker_config& cfg, const registry& types, const std::strin
   (*uplink)->start(host.handlers());
   // However this function leaves, the link thread stops before `host` is gone.
   auto stop_link = caf::detail::make_scope_guard([&] { (*uplink)->stop(); });
+  std::shared_ptr<placement_client> placement;
+  if (!cfg.placement.endpoint.empty()) {
+    auto client = report_to_placement(sys, cfg, *keys, types, **uplink, host);
+    if (!client) {
+      spdlog::error("{}", describe(client.error()));
+      return 1;
+    }
+    placement = std::move(*client);
+  }
+  // Stops reporting before the host and the link it reads are gone.
+  auto stop_reports = caf::detail::make_scope_guard([&] {
+    if (placement) placement->stop();
+  });
   spdlog::info("worker '{}' listening on {} ({} actor types, CURVE {})", cfg.node.node_id,
                (*uplink)->endpoint(), types.actor_names(runs_on::cloud).size(),
                cfg.node.security.curve ? "on" : "OFF");

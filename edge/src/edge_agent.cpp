@@ -2,6 +2,7 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
+#include <caf/detail/scope_guard.hpp>
 #include <caf/scoped_actor.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -23,6 +24,7 @@ int run_edge(const edge_config& cfg, const registry& types) {
     spdlog::error("{}", describe(keys.error()));
     return 1;
   }
+  placement_protocol().install(sys_cfg);
   // Before the actor system, so the exit hooks of its actors can still count.
   metrics counts;
   if (auto err = serve_metrics(cfg.node, counts)) {
@@ -44,6 +46,29 @@ int run_edge(const edge_config& cfg, const registry& types) {
     uplinks.push_back(std::move(*uplink));
   }
   auto router = offload_router::start(sys, uplinks, cfg.offload, &types, cfg.supervision, &counts);
+  std::shared_ptr<placement_client> placement;
+  if (!cfg.placement.endpoint.empty()) {
+    auto settings = make_link_settings(cfg.node, *keys, {});
+    settings.endpoint = cfg.placement.endpoint;
+    settings.server_key = cfg.placement.server_key;
+    auto client =
+        placement_client::connect(sys, std::move(settings), cfg.placement.report_interval, true);
+    if (!client) {
+      spdlog::error("{}", describe(client.error()));
+      router->stop();
+      return 1;
+    }
+    placement = std::move(*client);
+    router->follow(placement);
+    placement->start({[r = router.get(), id = cfg.node.node_id] {
+                        return caf::make_message(r->placement_report(id));
+                      },
+                      [r = router.get()](const placement_decision& d) { r->on_placement(d); }});
+  }
+  // The client's handlers hold the router raw: they stop first, whichever way this returns.
+  auto stop_placement = caf::detail::make_scope_guard([&] {
+    if (placement) placement->stop();
+  });
   // Started downstream first, so each stage starts with its consumer's stable handle; a
   // restarted stage is reached through the same handle.
   child_spec sink{"sink", [handle = router->handle(), target = cfg.pipeline.target](
@@ -104,10 +129,11 @@ int run_edge(const edge_config& cfg, const registry& types) {
                              router_stats.answered_by[i],
                              static_cast<double>(uplinks[i]->stats().rtt_ewma_ns.load()) / 1000.0);
   spdlog::info("edge '{}' stopped: answered={} failed={} sent={} retries={} refused={} moved={} "
-               "stale={} fenced={} answered_on_edge={};{}",
+               "stale={} fenced={} answered_on_edge={} handovers={};{}",
                cfg.node.node_id, router_stats.answered, router_stats.failed + router_stats.refused,
                router_stats.sent, router_stats.retries, router_stats.refused, router_stats.moved,
-               router_stats.stale, router_stats.fenced, router_stats.answered_on_edge, by_worker);
+               router_stats.stale, router_stats.fenced, router_stats.answered_on_edge,
+               router_stats.handovers, by_worker);
   return router_stats.failed + router_stats.refused == 0 ? 0 : 3;
 }
 

@@ -186,10 +186,27 @@ offload_router::schedule(pending_map::iterator i, std::vector<outgoing>& out,
   auto& req = i->second;
   req.sent_at = clock_type::now();
   actor_id id{req.type, req.key};
-  for (const auto& [number, move] : migrations_) {
-    if (move.id != id) continue;
-    req.host = pending_offload::no_host; // until the snapshot it left the edge with is there
+  if (auto m = migration_of(id); m != migrations_.end()) {
+    const auto& move = m->second;
+    // A request the worker it leaves has already stays there, answered into the handed-over
+    // state; the others wait for the state to reach the new host.
+    if (move.from_host != pending_offload::no_host && move.from_host == req.host &&
+        move.from_epoch == req.epoch && !move.released && placements_.up(req.host)) {
+      out.push_back(
+          {i->first, req.host, req.epoch, req.type, req.key, req.payload, ++req.attempts});
+      return std::next(i);
+    }
+    req.host = pending_offload::no_host;
     return std::next(i);
+  }
+  if (placement_service_) {
+    placement_service_->lookup(req.type, req.key); // asks when it has no answer or it expired
+    // A first request waits a little for the service's answer rather than place by hash.
+    if (!placements_.directed(req.type, req.key) && placement_service_->up() &&
+        req.sent_at - req.accepted_at < cfg_.retry_interval) {
+      req.host = pending_offload::no_host;
+      return std::next(i);
+    }
   }
   auto before = placements_.current(req.type, req.key);
   auto where = placements_.place(req.type, req.key);
@@ -207,6 +224,13 @@ offload_router::schedule(pending_map::iterator i, std::vector<outgoing>& out,
   if (leaves_edge && start_migration(id, *where)) {
     req.host = pending_offload::no_host;
     return std::next(i);
+  }
+  bool leaves_live_worker = before && before->host != placements_.edge() &&
+                            before->host != where->host && where->fresh &&
+                            placements_.up(before->host);
+  if (leaves_live_worker) {
+    start_handover(id, *before, *where);
+    return schedule(i, out, unhosted); // now under the migration's rules
   }
   // Sent under the lock, so it reaches the worker before any request at this epoch.
   if (where->fresh && where->host != placements_.edge()) send_kept_snapshot(id, *where);
@@ -247,6 +271,35 @@ bool offload_router::start_migration(const actor_id& id, const placement& to) {
   return true;
 }
 
+void offload_router::start_handover(const actor_id& id, const placement& from,
+                                    const placement& to) {
+  auto number = next_sequence_++;
+  auto m = migrations_.emplace(
+      number, migration{id, to, {}, clock_type::now(), from.host, from.epoch, false});
+  ++handovers_;
+  spdlog::info("moving ({}, {}) from {} to {}: its requests there drain, then its state moves",
+               id.first, id.second, uplinks_[from.host]->endpoint(), uplinks_[to.host]->endpoint());
+  release_if_drained(number, m.first->second);
+}
+
+void offload_router::release_if_drained(uint64_t number, migration& m) {
+  if (m.released || m.from_host == pending_offload::no_host) return;
+  for (const auto& [sequence, req] : pending_)
+    if (req.host == m.from_host && req.epoch == m.from_epoch && req.type == m.id.first &&
+        req.key == m.id.second)
+      return;
+  m.released = true;
+  if (auto err = uplinks_[m.from_host]->send_release(number, m.from_epoch, m.id.first, m.id.second))
+    spdlog::warn("({}, {}): cannot ask its worker for its state: {}", m.id.first, m.id.second,
+                 describe(err)); // it moves from its last kept snapshot after the timeout
+}
+
+std::map<uint64_t, offload_router::migration>::iterator
+offload_router::migration_of(const actor_id& id) {
+  return std::find_if(migrations_.begin(), migrations_.end(),
+                      [&id](const auto& entry) { return entry.second.id == id; });
+}
+
 void offload_router::finish_migration(std::map<uint64_t, migration>::iterator i,
                                       const caf::message& snapshot, std::vector<outgoing>& out,
                                       std::vector<pending_offload>& unhosted) {
@@ -254,8 +307,8 @@ void offload_router::finish_migration(std::map<uint64_t, migration>::iterator i,
   migrations_.erase(i);
   caf::anon_send_exit(move.from, caf::exit_reason::user_shutdown);
   if (snapshot.match_elements<caf::error>()) {
-    spdlog::warn("({}, {}) leaves the edge from its last snapshot: {}", move.id.first,
-                 move.id.second, describe(snapshot.get_as<caf::error>(0)));
+    spdlog::warn("({}, {}) moves from its last kept snapshot: {}", move.id.first, move.id.second,
+                 describe(snapshot.get_as<caf::error>(0)));
   } else {
     ++snapshots_kept_;
     snapshots_[move.id] = snapshot;
@@ -436,6 +489,22 @@ void offload_router::on_response(size_t host, uint64_t sequence, uint64_t epoch,
   std::vector<outgoing> out;
   std::vector<pending_offload> unhosted;
   bool refused = !result && matches(result.error(), errc::fenced);
+  std::vector<std::pair<outgoing, caf::error>> failed;
+  {
+    std::lock_guard<std::mutex> guard{mutex_};
+    if (auto m = migrations_.find(sequence);
+        m != migrations_.end() && m->second.from_host == host && m->second.released) {
+      // The released actor's state, or why there is none.
+      finish_migration(m, result ? std::move(*result) : caf::make_message(result.error()), out,
+                       unhosted);
+      send_to_workers(out, failed); // under the lock: the held requests go first, in order
+    }
+  }
+  if (!failed.empty() || !out.empty() || !unhosted.empty()) {
+    fail_sends(failed);
+    dispatch(out, unhosted);
+    return;
+  }
   {
     std::lock_guard<std::mutex> guard{mutex_};
     auto i = pending_.find(sequence);
@@ -453,6 +522,8 @@ void offload_router::on_response(size_t host, uint64_t sequence, uint64_t epoch,
       req = std::move(i->second);
       pending_.erase(i);
       ++(host == placements_.edge() ? answered_on_edge_ : answered_by_[host]);
+      if (auto m = migration_of({req.type, req.key}); m != migrations_.end())
+        release_if_drained(m->first, m->second);
     }
   }
   if (refused) {
@@ -498,6 +569,14 @@ void offload_router::on_down(size_t host) {
     std::lock_guard<std::mutex> guard{mutex_};
     if (stopped_) return;
     placements_.host_down(host);
+    for (auto m = migrations_.begin(); m != migrations_.end();) {
+      auto next = std::next(m);
+      if (m->second.from_host == host)
+        finish_migration(
+            m, caf::make_message(make_error(errc::overloaded, "its worker went down meanwhile")),
+            out, unhosted);
+      m = next;
+    }
     // Requests the worker may never answer go to their actors' new hosts now.
     schedule_all([host](const pending_offload& req) { return req.host == host; }, out, unhosted);
     moved_ += out.size();
@@ -531,9 +610,11 @@ void offload_router::retry_due() {
     send_to_workers(out, failed);
     schedule_all(
         [this, now](const pending_offload& req) {
-          // Waited long enough for a worker to run on the edge, or due for a resend.
+          // Waited long enough for a worker to run on the edge or for the placement service,
+          // or due for a resend.
           if (req.host == pending_offload::no_host)
-            return may_run_on_edge(req.type, req.accepted_at, now);
+            return may_run_on_edge(req.type, req.accepted_at, now) ||
+                   (placement_service_ && now - req.accepted_at >= cfg_.retry_interval);
           return req.host != placements_.edge() && placements_.up(req.host) &&
                  now - req.sent_at >= cfg_.retry_interval;
         },
@@ -570,6 +651,61 @@ router_stats offload_router::stats() const {
   out.answered_by = answered_by_;
   out.answered_on_edge = answered_on_edge_;
   out.edge_activations = edge_activations_.load();
+  out.handovers = handovers_;
+  return out;
+}
+
+void offload_router::follow(std::shared_ptr<placement_client> service) {
+  std::lock_guard<std::mutex> guard{mutex_};
+  placement_service_ = std::move(service);
+}
+
+void offload_router::on_placement(const placement_decision& decision) {
+  if (decision.worker.empty()) return; // running on the edge is decided here, by fallback
+  auto host = std::find_if(uplinks_.begin(), uplinks_.end(), [&](const auto& uplink) {
+    return uplink->server_id() == decision.worker;
+  });
+  if (host == uplinks_.end()) {
+    spdlog::warn("the placement service placed ({}, {}) on '{}', which is not among this edge's "
+                 "upstreams (or has not said hello yet)",
+                 decision.type, decision.key, decision.worker);
+    return;
+  }
+  std::vector<outgoing> out;
+  std::vector<pending_offload> unhosted;
+  {
+    std::lock_guard<std::mutex> guard{mutex_};
+    if (stopped_) return;
+    placements_.direct(decision.type, decision.key,
+                       static_cast<size_t>(std::distance(uplinks_.begin(), host)));
+    // Requests that waited for this answer go now.
+    schedule_all(
+        [&decision](const pending_offload& req) {
+          return req.host == pending_offload::no_host && req.type == decision.type &&
+                 req.key == decision.key;
+        },
+        out, unhosted);
+  }
+  dispatch(out, unhosted);
+}
+
+edge_load_report offload_router::placement_report(const std::string& edge_id) const {
+  edge_load_report out;
+  out.edge = edge_id;
+  std::vector<std::string> names;
+  for (const auto& uplink : uplinks_) {
+    names.push_back(uplink->server_id());
+    if (uplink->up() && !names.back().empty())
+      out.paths.push_back({names.back(), uplink->stats().rtt_ewma_ns.load() / 1e9, 0});
+  }
+  std::lock_guard<std::mutex> guard{mutex_};
+  out.backlog = pending_.size();
+  for (const auto& [id, where] : placements_.placed()) {
+    if (where.host == placements_.edge())
+      out.placed.push_back({id.first, id.second, {}});
+    else if (!names[where.host].empty())
+      out.placed.push_back({id.first, id.second, names[where.host]});
+  }
   return out;
 }
 

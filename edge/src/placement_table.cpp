@@ -42,12 +42,13 @@ void placement_table::host_down(size_t host) {
 
 std::optional<placement> placement_table::place(const std::string& type, const std::string& key) {
   auto i = placed_.find({type, key});
-  if (i != placed_.end() && i->second.host != edge() && up(i->second.host)) {
+  auto chosen = choose(type, key);
+  bool stays = i != placed_.end() && i->second.host != edge() && up(i->second.host);
+  if (stays && (!chosen || *chosen == i->second.host || !directed(type, key))) {
     auto out = i->second;
     i->second.fresh = false;
     return out;
   }
-  auto chosen = choose(type, key);
   if (!chosen) {
     if (i == placed_.end() || i->second.host != edge()) return std::nullopt;
     auto out = i->second; // on the edge until a worker hosts the type
@@ -91,6 +92,14 @@ std::optional<placement> placement_table::current(const std::string& type,
   return i->second;
 }
 
+void placement_table::direct(const std::string& type, const std::string& key, size_t host) {
+  directed_[{type, key}] = host;
+}
+
+bool placement_table::directed(const std::string& type, const std::string& key) const {
+  return directed_.count({type, key}) > 0;
+}
+
 void placement_table::refused(const std::string& type, const std::string& key, size_t host,
                               uint64_t epoch) {
   auto i = placed_.find({type, key});
@@ -114,6 +123,10 @@ const std::string& placement_table::name(size_t host) const {
 
 std::optional<size_t> placement_table::choose(const std::string& type,
                                               const std::string& key) const {
+  if (auto d = directed_.find({type, key}); d != directed_.end()) {
+    const auto& h = hosts_.at(d->second);
+    if (h.up && h.actor_types.count(type) > 0) return d->second;
+  }
   std::optional<size_t> best;
   uint64_t best_hash = 0;
   for (size_t i = 0; i < hosts_.size(); ++i) {

@@ -299,7 +299,8 @@ caf::expected<edge_config> load_edge_config(const std::string& path) {
   r.only_keys(stage, "pipeline.stage", {"window"});
   r.read(stage, "pipeline.stage", "window", cfg.pipeline.stage.window, 1, 1'000'000);
   auto target = r.section(pipeline, "pipeline", "target");
-  r.only_keys(target, "pipeline.target", {"type", "key"});
+  r.only_keys(target, "pipeline.target", {"type", "key", "keys"});
+  r.read(target, "pipeline.target", "keys", cfg.pipeline.target.keys, 1, 1'000'000);
   r.read(target, "pipeline.target", "type", cfg.pipeline.target.type);
   r.read(target, "pipeline.target", "key", cfg.pipeline.target.key);
   if (cfg.pipeline.target.key.empty()) cfg.pipeline.target.key = cfg.node.node_id;

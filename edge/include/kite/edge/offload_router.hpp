@@ -4,6 +4,10 @@
 // requests pending there are resent to the new one at once; only the current host's answer counts.
 // A type the edge hosts too runs here while no live worker hosts it (its last snapshot kept from
 // a worker, if any, starts it), and moves back, snapshot and all, once a worker hosting it is up.
+// With a placement service, its decisions pick the workers: a request for an actor with no
+// cached answer waits (up to retry_interval, while the service is reachable) for one, and an
+// actor the service moves between workers drains there, hands its state over (release) and
+// goes on at the new worker with the requests it held meanwhile, none lost or reordered.
 // Actors talk to it as to an actor, but it has no mailbox: a request is sent on the
 // requester's thread and its answer delivered from the link thread, with no hop between.
 #pragma once
@@ -27,6 +31,7 @@
 #include "kite/runtime/config.hpp"
 #include "kite/runtime/crash_ledger.hpp"
 #include "kite/runtime/link.hpp"
+#include "kite/runtime/placement_client.hpp"
 #include "kite/runtime/registry.hpp"
 
 namespace kite::edge {
@@ -73,6 +78,8 @@ struct router_stats {
   /// Answers from actors the edge ran itself, and how many it started.
   uint64_t answered_on_edge = 0;
   uint64_t edge_activations = 0;
+  /// Actors moved from one live worker to another, their state handed over.
+  uint64_t handovers = 0;
 };
 
 /// Routes offload requests; create it with start().
@@ -97,6 +104,16 @@ public:
 
   /// Resends the requests not answered within retry_interval; the router's timer calls it.
   void retry_due();
+
+  /// Follows `service`'s decisions from now on; call once, before requests flow.
+  void follow(std::shared_ptr<placement_client> service);
+
+  /// The placement service decided where (type, key) runs (an answer or a pushed move).
+  void on_placement(const placement_decision& decision);
+
+  /// What the edge reports to the placement service: its paths to the live workers, its
+  /// backlog and where each actor runs.
+  edge_load_report placement_report(const std::string& edge_id) const;
 
   router_stats stats() const;
 
@@ -127,12 +144,18 @@ private:
     crash_ledger crashes;
   };
 
-  /// An actor leaving the edge for worker `to`: its snapshot is on the way.
+  /// An actor leaving its host for worker `to`: from the edge, its instance's snapshot is on the
+  /// way; from a worker, its requests there drain first, then a release brings its state.
   struct migration {
     actor_id id;
     placement to;
+    /// The edge's instance it leaves, if it leaves the edge.
     caf::actor from;
     std::chrono::steady_clock::time_point started_at;
+    /// The worker it leaves, at which epoch, and whether the release went out.
+    size_t from_host = pending_offload::no_host;
+    uint64_t from_epoch = 0;
+    bool released = false;
   };
 
   offload_router(caf::actor_system& sys, std::vector<std::shared_ptr<link>> uplinks,
@@ -171,6 +194,13 @@ private:
   /// With the lock held: ends the edge's instance of `id`, which moves to `to`; true when its
   /// snapshot is on the way first, and requests for it wait until the snapshot is there.
   bool start_migration(const actor_id& id, const placement& to);
+  /// With the lock held: starts moving `id` from live worker `from` to `to`; its requests there
+  /// drain, then release_if_drained asks for its state.
+  void start_handover(const actor_id& id, const placement& from, const placement& to);
+  /// With the lock held: sends migration `m`'s release once nothing is pending at its old host.
+  void release_if_drained(uint64_t number, migration& m);
+  /// With the lock held: the migration of `id`, if one runs.
+  std::map<uint64_t, migration>::iterator migration_of(const actor_id& id);
   /// With the lock held: ends migration `i` with `snapshot` (or the error that replaced it):
   /// keeps and forwards the snapshot, ends the edge's instance, and schedules the requests it
   /// held into `out`.
@@ -205,6 +235,8 @@ private:
   uint64_t next_sequence_ = 1;
   pending_map pending_;
   placement_table placements_;
+  std::shared_ptr<placement_client> placement_service_;
+  uint64_t handovers_ = 0;
   std::vector<uint64_t> answered_by_;
   uint64_t moved_ = 0;
   uint64_t stale_ = 0;

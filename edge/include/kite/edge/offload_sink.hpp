@@ -20,6 +20,8 @@ struct offload_sink_state {
   target_config target;
   uint64_t answered = 0;
   uint64_t failed = 0;
+  /// Outputs sent, which pick the key when the target has several.
+  uint64_t sent = 0;
 };
 
 /// Forwards each message to logical actor `target` via `router`.

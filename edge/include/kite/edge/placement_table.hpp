@@ -1,8 +1,10 @@
-// Which worker runs each logical actor the edge offloads, until the placement service decides:
-// a stable hash of (type, key, worker) picks among the live workers that host the type, so every
-// restart of the edge picks the same one; an actor stays on its worker while that lives, and
-// moves, with a new epoch, only when the worker is down at the next request. An actor the edge
-// runs itself, for want of a live worker, moves to a worker as soon as one that hosts it is up.
+// Which worker runs each logical actor the edge offloads. The placement service's decision
+// (direct()) wins while its worker is up and hosts the type; without one, a stable hash of
+// (type, key, worker) picks among the live workers that host the type, so every restart of the
+// edge picks the same one. An actor stays on its worker while that lives, and moves, with a new
+// epoch, when the worker is down at the next request or the service directs it elsewhere. An
+// actor the edge runs itself, for want of a live worker, moves to a worker as soon as one that
+// hosts it is up.
 #pragma once
 
 #include <cstddef>
@@ -56,6 +58,16 @@ public:
   /// unless it was placed anew since.
   void refused(const std::string& type, const std::string& key, size_t host, uint64_t epoch);
 
+  /// The placement service runs (type, key) on `host` from now on; it moves there at its next
+  /// placement, if that worker is up and hosts the type.
+  void direct(const std::string& type, const std::string& key, size_t host);
+
+  /// Whether the placement service has directed (type, key) anywhere.
+  bool directed(const std::string& type, const std::string& key) const;
+
+  /// Every placed actor and where it runs.
+  const std::map<std::pair<std::string, std::string>, placement>& placed() const { return placed_; }
+
   /// Whether every worker has said which types it hosts and none hosts `type`.
   bool unknown_everywhere(const std::string& type) const;
 
@@ -70,7 +82,8 @@ private:
     std::set<std::string> actor_types;
   };
 
-  /// The live worker with the highest hash for (type, key), if any hosts the type.
+  /// Where the service directs (type, key), if that worker is up and hosts the type; else the
+  /// live worker with the highest hash for it, if any hosts the type.
   std::optional<size_t> choose(const std::string& type, const std::string& key) const;
   const std::string& name(size_t host) const;
   /// Records `where` as (type, key)'s placement, logging the move from where it ran before.
@@ -78,6 +91,7 @@ private:
 
   std::vector<host> hosts_;
   std::map<std::pair<std::string, std::string>, placement> placed_;
+  std::map<std::pair<std::string, std::string>, size_t> directed_;
   uint64_t next_epoch_ = 1;
   uint64_t moves_ = 0;
 };

@@ -122,6 +122,8 @@ struct stage_config {
 struct target_config {
   std::string type = "kite.summarize";
   std::string key;
+  /// Several logical actors, key-0 .. key-(keys-1), take the outputs in turn when above 1.
+  uint32_t keys = 1;
 };
 
 /// The edge's local pipeline: source -> stage -> offload target.
