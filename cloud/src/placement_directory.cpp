@@ -66,19 +66,22 @@ void placement_directory::constrain(const std::string& type, type_constraints co
   ++membership_;
 }
 
-void placement_directory::adopt(const std::string& edge, const std::string& type,
-                                const std::string& key, const placement_answer& where) {
+std::optional<placement_answer> placement_directory::adopt(const std::string& edge,
+                                                           const std::string& type,
+                                                           const std::string& key,
+                                                           const placement_answer& where) {
   auto [i, fresh] = placed_.try_emplace({type, key});
   if (!fresh) {
     const auto& known = i->second.where;
-    if (known.host == where.host && known.on_edge == where.on_edge) return;
+    if (known.host == where.host && known.on_edge == where.on_edge) return std::nullopt;
     auto e = edges_.find(edge);
     bool reachable = known.on_edge ? known.host == edge
                                    : e != edges_.end() && e->second.paths.count(known.host) > 0;
-    if (alive(known) && reachable) return; // the service's decision stands; its push is on the way
+    if (alive(known) && reachable) return known; // the directory's decision stands
   }
   i->second = {edge, where};
   i->second.where.epoch = next_epoch_++;
+  return std::nullopt;
 }
 
 const std::vector<std::string>& placement_directory::by_load(const std::string& type,

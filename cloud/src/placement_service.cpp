@@ -118,10 +118,17 @@ caf::behavior placement_service(service_actor* self, placement_config cfg, metri
       [self](const edge_load_report& msg) {
         auto& dir = *self->state.directory;
         dir.report(to_report(msg), clock_type::now());
-        for (const auto& actor : msg.placed)
-          dir.adopt(msg.edge, actor.type, actor.key,
-                    actor.worker.empty() ? placement_answer{msg.edge, true, 0}
-                                         : placement_answer{actor.worker, false, 0});
+        for (const auto& actor : msg.placed) {
+          auto stands = dir.adopt(msg.edge, actor.type, actor.key,
+                                  actor.worker.empty() ? placement_answer{msg.edge, true, 0}
+                                                       : placement_answer{actor.worker, false, 0});
+          // The edge missed a decision (lost with a connection, or made before it knew the
+          // worker): tell it again on its watch.
+          if (stands)
+            self->state.moves[msg.edge][{actor.type, actor.key}] =
+                to_decision(actor.type, actor.key, *stands, self->state.lease);
+        }
+        deliver_moves(self, msg.edge);
         return placement_ack{dir.placed()};
       },
       [self](const placement_query& msg) -> caf::result<placement_decision> {

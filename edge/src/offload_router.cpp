@@ -552,6 +552,15 @@ void offload_router::on_up(size_t host, const std::vector<std::string>& actor_ty
     std::lock_guard<std::mutex> guard{mutex_};
     if (stopped_) return;
     placements_.host_up(host, actor_types);
+    auto name = uplinks_[host]->server_id();
+    for (auto i = awaiting_hello_.begin(); i != awaiting_hello_.end();) {
+      if (i->second != name) {
+        ++i;
+        continue;
+      }
+      placements_.direct(i->first.first, i->first.second, host);
+      i = awaiting_hello_.erase(i);
+    }
     // Requests that waited for a worker, including those that waited for this one.
     schedule_all([](const pending_offload& req) { return req.host == pending_offload::no_host; },
                  out, unhosted);
@@ -666,9 +675,9 @@ void offload_router::on_placement(const placement_decision& decision) {
     return uplink->server_id() == decision.worker;
   });
   if (host == uplinks_.end()) {
-    spdlog::warn("the placement service placed ({}, {}) on '{}', which is not among this edge's "
-                 "upstreams (or has not said hello yet)",
-                 decision.type, decision.key, decision.worker);
+    // Applied when that worker says hello; a worker this edge never reaches stays unused.
+    std::lock_guard<std::mutex> guard{mutex_};
+    awaiting_hello_[{decision.type, decision.key}] = decision.worker;
     return;
   }
   std::vector<outgoing> out;
@@ -676,6 +685,7 @@ void offload_router::on_placement(const placement_decision& decision) {
   {
     std::lock_guard<std::mutex> guard{mutex_};
     if (stopped_) return;
+    awaiting_hello_.erase({decision.type, decision.key});
     placements_.direct(decision.type, decision.key,
                        static_cast<size_t>(std::distance(uplinks_.begin(), host)));
     // Requests that waited for this answer go now.
@@ -695,8 +705,9 @@ edge_load_report offload_router::placement_report(const std::string& edge_id) co
   std::vector<std::string> names;
   for (const auto& uplink : uplinks_) {
     names.push_back(uplink->server_id());
-    if (uplink->up() && !names.back().empty())
-      out.paths.push_back({names.back(), uplink->stats().rtt_ewma_ns.load() / 1e9, 0});
+    auto rtt_ns = uplink->stats().rtt_ewma_ns.load();
+    if (uplink->up() && !names.back().empty() && rtt_ns > 0) // 0: not measured yet
+      out.paths.push_back({names.back(), rtt_ns / 1e9, 0});
   }
   std::lock_guard<std::mutex> guard{mutex_};
   out.backlog = pending_.size();

@@ -110,6 +110,8 @@ void placement_client::on_up() {
     asking_.clear();
     watching_ = false;
   }
+  // The service learns where this node stands before it answers anything.
+  if (handlers_.report) send({outstanding::what::report, {}, {}}, handlers_.report());
   for (auto& what : again)
     if (what.kind == outstanding::what::query)
       send(what, caf::make_message(placement_query{node_id_, what.type, what.key}));

@@ -157,3 +157,31 @@ TEST_CASE("placement directory: a decision weighs the edge's measured workers an
     if (i != 1) directory.report(worker("w" + std::to_string(i)), t + 200ms);
   CHECK(directory.rebalance(t + 200ms).empty()); // the hysteresis' sustain window first
 }
+
+TEST_CASE("placement directory: a restarted directory learns placements back from edge reports") {
+  two_workers restarted; // empty but for the reports of one round
+  // The edge ran its actor on w-far before the restart; the directory takes that, not its policy.
+  CHECK_FALSE(restarted.directory.adopt("robot-1", mapper, "robot-1", {"w-far", false, 0}));
+  CHECK(restarted.directory.placed() == 1);
+  auto where = restarted.directory.place("robot-1", mapper, "robot-1", restarted.t);
+  REQUIRE(where);
+  CHECK(where->host == "w-far");
+}
+
+TEST_CASE("placement directory: its own live decision stands against an edge that missed it, "
+          "but an edge's failover from a gone worker is taken") {
+  two_workers f;
+  auto placed = f.directory.place("robot-1", mapper, "robot-1", f.t);
+  REQUIRE(placed);
+  REQUIRE(placed->host == "w-near");
+  auto stands = f.directory.adopt("robot-1", mapper, "robot-1", {"w-far", false, 0});
+  REQUIRE(stands);
+  CHECK(stands->host == "w-near"); // the service tells the edge again
+  // w-near falls silent; the edge failed over to w-far on its own.
+  f.directory.report(worker("w-far"), f.t + 4s);
+  f.directory.rebalance(f.t + 4s); // sweeps the silent worker
+  CHECK_FALSE(f.directory.adopt("robot-1", mapper, "robot-1", {"w-far", false, 0}));
+  auto where = f.directory.place("robot-1", mapper, "robot-1", f.t + 4s);
+  REQUIRE(where);
+  CHECK(where->host == "w-far");
+}

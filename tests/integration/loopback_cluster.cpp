@@ -35,6 +35,7 @@ loopback_cluster::loopback_cluster() {
 
 loopback_cluster::~loopback_cluster() {
   workers_.clear();
+  placement_.process.reset();
   std::error_code ignored;
   std::filesystem::remove_all(dir_, ignored);
 }
@@ -58,15 +59,18 @@ security:
   secret_key_file: {}/{}.key
   allow: ["{}"]
 {}
+{}
 )",
-                               name, bind, dir_, name, edge_keys_.public_key, worker_settings));
+                               name, bind, dir_, name, edge_keys_.public_key, placement_section(),
+                               worker_settings));
   return path;
 }
 
 child_process& loopback_cluster::start_worker(size_t index) {
   if (index >= workers_.size()) workers_.resize(index + 1);
   auto& slot = workers_[index];
-  if (slot.starts == 0) slot.keys = make_keys(fmt::format("{}/worker-{}", dir_, index + 1));
+  if (slot.keys.public_key.empty())
+    slot.keys = make_keys(fmt::format("{}/worker-{}", dir_, index + 1));
   auto config = write_worker_config(index);
   auto ready = fmt::format("{}/worker-{}.ready.{}", dir_, index + 1, slot.starts++);
   slot.process = std::make_unique<child_process>(
@@ -77,6 +81,48 @@ child_process& loopback_cluster::start_worker(size_t index) {
   auto text = read_file(ready);
   slot.endpoint = text.substr(0, text.find('\n'));
   return *slot.process;
+}
+
+std::string loopback_cluster::placement_section() const {
+  if (placement_.endpoint.empty()) return {};
+  return fmt::format("placement: {{ endpoint: \"{}\", server_key: \"{}\", report_interval: "
+                     "100ms }}\n",
+                     placement_.endpoint, placement_.keys.public_key);
+}
+
+child_process& loopback_cluster::start_placement(size_t workers, const std::string& settings) {
+  if (workers > workers_.size()) workers_.resize(workers);
+  std::string allow = fmt::format("\"{}\"", edge_keys_.public_key);
+  for (size_t i = 0; i < workers; ++i) {
+    if (workers_[i].keys.public_key.empty())
+      workers_[i].keys = make_keys(fmt::format("{}/worker-{}", dir_, i + 1));
+    allow += fmt::format(", \"{}\"", workers_[i].keys.public_key);
+  }
+  if (placement_.keys.public_key.empty()) placement_.keys = make_keys(dir_ + "/placement");
+  auto path = dir_ + "/placement.yaml";
+  auto bind = placement_.endpoint.empty() ? std::string{"tcp://127.0.0.1:*"} : placement_.endpoint;
+  write_text(path, fmt::format(R"(kind: placement
+node_id: placement-1
+bind: {}
+link:
+  heartbeat_interval: 100ms
+  heartbeat_misses: 5
+security:
+  secret_key_file: {}/placement.key
+  allow: [{}]
+{}
+)",
+                               bind, dir_, allow, settings));
+  auto ready = fmt::format("{}/placement.ready.{}", dir_, placement_.starts++);
+  placement_.process = std::make_unique<child_process>(
+      std::vector<std::string>{KITE_CLOUD_BIN, "placement", "--config", path, "--ready-file",
+                               ready},
+      placement_log());
+  if (!wait_for_text(ready, "tcp://", std::chrono::seconds(10)))
+    throw std::runtime_error("placement did not become ready:\n" + read_file(placement_log()));
+  auto text = read_file(ready);
+  placement_.endpoint = text.substr(0, text.find('\n'));
+  return *placement_.process;
 }
 
 std::unique_ptr<child_process> loopback_cluster::start_edge(const edge_options& options) {
@@ -103,12 +149,14 @@ upstreams:
 pipeline:
   source: {{ rate_hz: {}, values: 8, count: {} }}
   stage: {{ window: 4 }}
-  target: {{ type: kite.summarize }}
+  target: {{ type: kite.summarize, keys: {} }}
+{}
 {})",
                                  options.name, dir_, key, upstreams, options.retry_interval,
                                  options.local_fallback, options.local_after, options.rate_hz,
-                                 options.count,
-                                 options.metrics ? "metrics: {listen: \"127.0.0.1:0\"}" : ""));
+                                 options.count, options.keys,
+                                 options.metrics ? "metrics: {listen: \"127.0.0.1:0\"}" : "",
+                                 placement_section()));
   return std::make_unique<child_process>(
       std::vector<std::string>{KITE_EDGE_BIN, "--config", config},
       fmt::format("{}/{}.log", dir_, options.name));

@@ -24,6 +24,8 @@ struct edge_options {
   std::string local_after = "1s";
   /// Serve metrics on a port of the OS's choice; the log says which.
   bool metrics = false;
+  /// Logical actors robot-1-0 .. robot-1-(keys-1) take the samples in turn when above 1.
+  uint32_t keys = 1;
 };
 
 /// Owns a temp dir, keys, configs and the processes started from them.
@@ -38,6 +40,15 @@ public:
 
   /// The running process of worker `index`; start_worker(index) must have been called.
   child_process& worker(size_t index = 0) { return *workers_.at(index).process; }
+
+  /// Starts (or restarts, on the same endpoint) the placement service with `settings` YAML
+  /// appended; it allows the edges and workers 0 .. workers-1, whose keys it makes now. Workers
+  /// and edges started from now on report to it, and edges follow its decisions.
+  child_process& start_placement(size_t workers, const std::string& settings = {});
+
+  /// The running placement service; start_placement() must have been called.
+  child_process& placement() { return *placement_.process; }
+  std::string placement_log() const { return dir_ + "/placement.log"; }
 
   /// Starts an edge connected to every worker started so far, in index order.
   std::unique_ptr<child_process> start_edge(const edge_options& options);
@@ -69,11 +80,14 @@ private:
   };
 
   std::string write_worker_config(size_t index);
+  /// The `placement:` section of a worker's or edge's config; empty without the service.
+  std::string placement_section() const;
 
   std::string dir_;
   keypair edge_keys_;
   keypair stranger_keys_;
   std::vector<worker_slot> workers_;
+  worker_slot placement_;
 };
 
 /// Returns the integer after `key=` in the last line of `text` holding it, or -1.

@@ -78,9 +78,10 @@ public:
 
   /// Edge `edge` runs (type, key) on `where` (its report): the directory takes that placement
   /// when it has none, or when its own names a host that is gone or the edge cannot reach — so a
-  /// restarted service learns placements back, and an edge's failover is not undone.
-  void adopt(const std::string& edge, const std::string& type, const std::string& key,
-             const placement_answer& where);
+  /// restarted service learns placements back, and an edge's failover is not undone. Returns
+  /// the directory's own placement when that stands against the edge's (the edge missed it).
+  std::optional<placement_answer> adopt(const std::string& edge, const std::string& type,
+                                        const std::string& key, const placement_answer& where);
 
   /// Where (type, key) runs for `edge`: where it was placed while that host lives, else a new
   /// host (under a new epoch) by the policy; an error naming why nothing is eligible.

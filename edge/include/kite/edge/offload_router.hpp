@@ -236,6 +236,8 @@ private:
   pending_map pending_;
   placement_table placements_;
   std::shared_ptr<placement_client> placement_service_;
+  /// Decisions for workers whose hello has not come yet, by the worker's node id.
+  std::map<actor_id, std::string> awaiting_hello_;
   uint64_t handovers_ = 0;
   std::vector<uint64_t> answered_by_;
   uint64_t moved_ = 0;

@@ -1,0 +1,114 @@
+// The placement service with real processes and the latency proxy: one edge, three workers at
+// 2, 20 and 80 ms RTT. Actors go to the nearest worker; when its RTT rises they move, state and
+// all, to the next; the data plane runs on through a killed placement service, which picks up
+// again from the next reports when restarted.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <csignal>
+#include <cstdlib>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "../fault/edge_log.hpp"
+#include "loopback_cluster.hpp"
+#include "tcp_proxy.hpp"
+
+using namespace std::chrono_literals;
+using namespace kite::test;
+
+namespace {
+
+constexpr uint32_t actor_count = 4;
+
+/// Waits up to `timeout` for `path` to hold `needle` at least `times` times.
+bool wait_for_count(const std::string& path, const std::string& needle, size_t times,
+                    std::chrono::seconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (occurrences(read_file(path), needle) < times) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(50ms);
+  }
+  return true;
+}
+
+uint16_t port_of(const std::string& endpoint) {
+  return static_cast<uint16_t>(std::atoi(endpoint.c_str() + endpoint.rfind(':') + 1));
+}
+
+} // namespace
+
+TEST_CASE("placement: actors go to the nearest worker, move with their state when its RTT "
+          "rises, and traffic survives a placement service restart") {
+  loopback_cluster cluster;
+  cluster.start_placement(3, R"(rebalance_interval: 100ms
+worker_timeout: 2s
+hysteresis: { min_gain: 2ms, min_gain_ratio: 0.2, sustain: 500ms, max_moves_per_s: 100 })");
+  std::vector<std::unique_ptr<tcp_proxy>> proxies;
+  for (auto one_way : {1ms, 10ms, 40ms}) {
+    cluster.start_worker(proxies.size());
+    auto proxy = tcp_proxy::start(port_of(cluster.endpoint(proxies.size())));
+    REQUIRE(proxy);
+    impairment delay;
+    delay.delay = one_way;
+    (*proxy)->set(direction::upstream, delay);
+    (*proxy)->set(direction::downstream, delay);
+    cluster.route_through(proxies.size(), (*proxy)->endpoint());
+    proxies.push_back(std::move(*proxy));
+  }
+  edge_options options;
+  options.rate_hz = 40;
+  options.count = 600; // 15 s of samples
+  options.keys = actor_count;
+  auto edge = cluster.start_edge(options);
+
+  // Equal load, so the 2 ms worker wins every actor (one placed before the edge measured its
+  // paths moves there within the sustain window).
+  bool nearest = wait_for_count(cluster.worker_log(0), "activated logical actor (kite.summarize",
+                                actor_count, 10s);
+  INFO("placement log:\n"
+       << read_file(cluster.placement_log()) << "\nedge log:\n"
+       << read_file(edge->log_path()));
+  REQUIRE(nearest);
+
+  // Its RTT rises to 200 ms: each actor is released there and restored at the 20 ms worker.
+  impairment slow;
+  slow.delay = 100ms;
+  proxies[0]->set(direction::upstream, slow);
+  proxies[0]->set(direction::downstream, slow);
+  CHECK(wait_for_count(cluster.worker_log(0), "released logical actor", actor_count, 10s));
+  CHECK(wait_for_count(cluster.worker_log(1), "from its last snapshot", actor_count, 5s));
+
+  // The service dies: answers keep coming on the cached placements.
+  cluster.placement().signal(SIGKILL);
+  cluster.placement().wait_for(5s);
+  auto answered_before = occurrences(read_file(edge->log_path()), ") answered ");
+  std::this_thread::sleep_for(1s);
+  CHECK(occurrences(read_file(edge->log_path()), ") answered ") > answered_before + 20);
+
+  // Restarted, it hears from the edge again and learns its placements back.
+  cluster.start_placement(3);
+  CHECK(wait_for_count(cluster.placement_log(), "peer 'robot-1' joined", 1, 10s));
+
+  auto code = edge->wait_for(40s);
+  REQUIRE(code.has_value());
+  auto log = read_file(edge->log_path());
+  INFO(log);
+  CHECK(*code == 0);
+  CHECK(counter_in(log, "answered") == static_cast<long long>(options.count));
+  CHECK(counter_in(log, "failed") == 0);
+  CHECK(counter_in(log, "handovers") >= actor_count);
+  // Each actor's summaries count 1, 2, 3, ... once each across its move: none lost, none run
+  // twice, its state carried over.
+  for (uint32_t k = 0; k < actor_count; ++k) {
+    auto counts = summary_counts(log, fmt::format("robot-1-{}", k));
+    std::sort(counts.begin(), counts.end());
+    INFO("key robot-1-" << k);
+    REQUIRE(counts.size() == options.count / actor_count);
+    for (size_t i = 0; i < counts.size(); ++i)
+      CHECK(counts[i] == i + 1);
+  }
+}
