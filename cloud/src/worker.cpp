@@ -29,11 +29,7 @@ double cpu_seconds() {
 caf::expected<std::shared_ptr<placement_client>>
 report_to_placement(caf::actor_system& sys, const worker_config& cfg, const keypair& keys,
                     const registry& types, const link& uplink, const actor_host& host) {
-  auto settings = make_link_settings(cfg.node, keys, {});
-  settings.endpoint = cfg.placement.endpoint;
-  settings.server_key = cfg.placement.server_key;
-  auto client =
-      placement_client::connect(sys, std::move(settings), cfg.placement.report_interval, false);
+  auto client = placement_client::connect(sys, cfg.node, keys, cfg.placement, false);
   if (!client) return client;
   auto start = std::chrono::steady_clock::now();
   (*client)->start({[&cfg, &types, &uplink, &host, cpu = cpu_seconds(), at = start]() mutable {

@@ -48,11 +48,7 @@ int run_edge(const edge_config& cfg, const registry& types) {
   auto router = offload_router::start(sys, uplinks, cfg.offload, &types, cfg.supervision, &counts);
   std::shared_ptr<placement_client> placement;
   if (!cfg.placement.endpoint.empty()) {
-    auto settings = make_link_settings(cfg.node, *keys, {});
-    settings.endpoint = cfg.placement.endpoint;
-    settings.server_key = cfg.placement.server_key;
-    auto client =
-        placement_client::connect(sys, std::move(settings), cfg.placement.report_interval, true);
+    auto client = placement_client::connect(sys, cfg.node, *keys, cfg.placement, true);
     if (!client) {
       spdlog::error("{}", describe(client.error()));
       router->stop();

@@ -5,17 +5,20 @@
 #include <spdlog/spdlog.h>
 
 #include "kite/runtime/error.hpp"
+#include "kite/runtime/node.hpp"
 
 namespace kite {
 
 caf::expected<std::shared_ptr<placement_client>>
-placement_client::connect(caf::actor_system& sys, link_settings settings,
-                          std::chrono::milliseconds report_interval, bool watch) {
-  auto node_id = settings.node_id;
-  auto service = link::connect(sys, std::move(settings), placement_protocol().messages());
-  if (!service) return service.error();
+placement_client::connect(caf::actor_system& sys, const node_config& node, const keypair& keys,
+                          const placement_link_config& service, bool watch) {
+  auto settings = make_link_settings(node, keys, {});
+  settings.endpoint = service.endpoint;
+  settings.server_key = service.server_key;
+  auto uplink = link::connect(sys, std::move(settings), placement_protocol().messages());
+  if (!uplink) return uplink.error();
   return std::shared_ptr<placement_client>{
-      new placement_client(std::move(*service), std::move(node_id), report_interval, watch)};
+      new placement_client(std::move(*uplink), node.node_id, service.report_interval, watch)};
 }
 
 placement_client::placement_client(std::shared_ptr<link> service, std::string node_id,
@@ -100,6 +103,10 @@ void placement_client::send(outstanding what, const caf::message& msg) {
     spdlog::warn("placement: cannot send to the service: {}", describe(err));
 }
 
+void placement_client::open_watch() {
+  send({outstanding::what::watch, {}, {}}, caf::make_message(placement_watch{node_id_}));
+}
+
 void placement_client::on_up() {
   std::vector<outstanding> again;
   {
@@ -115,8 +122,7 @@ void placement_client::on_up() {
   for (auto& what : again)
     if (what.kind == outstanding::what::query)
       send(what, caf::make_message(placement_query{node_id_, what.type, what.key}));
-  if (watch_)
-    send({outstanding::what::watch, {}, {}}, caf::make_message(placement_watch{node_id_}));
+  if (watch_) open_watch();
 }
 
 void placement_client::on_response(uint64_t sequence, caf::expected<caf::message> answer) {
@@ -143,8 +149,7 @@ void placement_client::on_response(uint64_t sequence, caf::expected<caf::message
   } else if (answer->match_elements<placement_changes>()) {
     for (const auto& decision : answer->get_as<placement_changes>(0).decisions)
       accept(decision);
-    if (watch_)
-      send({outstanding::what::watch, {}, {}}, caf::make_message(placement_watch{node_id_}));
+    if (watch_) open_watch();
   }
 }
 
@@ -163,11 +168,10 @@ void placement_client::run_timer() {
   while (!stopped_) {
     wake_.wait_for(lock, report_interval_);
     if (stopped_) return;
-    bool open_watch = watch_ && !watching_ && service_->up();
+    bool watch_due = watch_ && !watching_ && service_->up();
     lock.unlock();
     if (handlers_.report) send({outstanding::what::report, {}, {}}, handlers_.report());
-    if (open_watch)
-      send({outstanding::what::watch, {}, {}}, caf::make_message(placement_watch{node_id_}));
+    if (watch_due) open_watch();
     lock.lock();
   }
 }

@@ -43,11 +43,11 @@ class placement_client {
 public:
   using clock_type = std::chrono::steady_clock;
 
-  /// Connects a link to the service (`settings` name its endpoint and key); `watch` makes it
-  /// keep a watch open for pushed moves, as edges do.
+  /// Connects node `node` (with `keys`) to the service `service` names; `watch` makes it keep
+  /// a watch open for pushed moves, as edges do.
   static caf::expected<std::shared_ptr<placement_client>>
-  connect(caf::actor_system& sys, link_settings settings, std::chrono::milliseconds report_interval,
-          bool watch);
+  connect(caf::actor_system& sys, const node_config& node, const keypair& keys,
+          const placement_link_config& service, bool watch);
 
   ~placement_client();
   placement_client(const placement_client&) = delete;
@@ -87,6 +87,8 @@ private:
   void accept(const placement_decision& decision);
   /// Sends `msg` as request `kind` and remembers it until answered.
   void send(outstanding what, const caf::message& msg);
+  /// Asks the service for the next moves of this edge's actors.
+  void open_watch();
   void run_timer();
 
   std::shared_ptr<link> service_;
