@@ -7,7 +7,7 @@ namespace kite::cloud {
 move_gate::move_gate(hysteresis_config cfg)
     : cfg_(cfg), moves_left_(std::max(cfg.max_moves_per_s, 1.0)) {}
 
-bool move_gate::should_move(const std::string& id, double current_s, double best_s,
+bool move_gate::should_move(const std::string& id, double current_s, double best_s, bool overloaded,
                             clock_type::time_point now) {
   double needed = std::max(cfg_.min_gain_s, cfg_.min_gain_ratio * current_s);
   if (current_s - best_s <= needed) {
@@ -15,7 +15,7 @@ bool move_gate::should_move(const std::string& id, double current_s, double best
     return false;
   }
   auto [since, first] = better_since_.try_emplace(id, now);
-  if (now - since->second < cfg_.sustain) return false;
+  if (!overloaded && now - since->second < cfg_.sustain) return false;
   if (!take_move(now)) return false; // still better: asks again at the next decision
   better_since_.erase(since);
   return true;

@@ -29,20 +29,6 @@ bool may_run(const worker_report& worker, const std::string& type, const type_co
   return true;
 }
 
-double service_of(const std::map<std::string, double>& times, const std::string& type) {
-  auto i = times.find(type);
-  return i == times.end() ? 0.0 : i->second;
-}
-
-/// `worker` as a host for `type`, without a path: its load alone.
-host_view load_of(const worker_report& worker, const std::string& type) {
-  host_view out;
-  out.backlog = worker.backlog;
-  out.service_s = service_of(worker.service_s, type);
-  out.capacity = worker.capacity;
-  return out;
-}
-
 } // namespace
 
 placement_directory::placement_directory(std::unique_ptr<placement_policy> policy,
@@ -66,6 +52,61 @@ void placement_directory::constrain(const std::string& type, type_constraints co
   ++membership_;
 }
 
+void placement_directory::record_rate(const std::string& type, const std::string& key,
+                                      double rate) {
+  auto i = placed_.find({type, key});
+  if (i == placed_.end()) return;
+  auto& actor = i->second;
+  arriving_[{actor.where.on_edge, actor.where.host}][type] += rate - actor.rate;
+  actor.rate = rate;
+}
+
+void placement_directory::settle(placed_actor& actor, const std::string& type,
+                                 const placement_answer& to) {
+  if (actor.rate != 0) {
+    arriving_[{actor.where.on_edge, actor.where.host}][type] -= actor.rate;
+    arriving_[{to.on_edge, to.host}][type] += actor.rate;
+  }
+  actor.where = to;
+}
+
+double placement_directory::service_of(const std::map<std::string, double>& measured,
+                                       const std::string& type) const {
+  if (auto i = measured.find(type); i != measured.end()) return i->second;
+  auto c = constraints_.find(type);
+  return c == constraints_.end() ? 0.0 : c->second.service_s;
+}
+
+double placement_directory::load_at(const host_rates& rates, const host_id& host,
+                                    const std::map<std::string, double>& measured) const {
+  auto i = rates.find(host);
+  if (i == rates.end()) return 0;
+  double out = 0;
+  for (const auto& [type, rate] : i->second)
+    out += rate * service_of(measured, type);
+  return out;
+}
+
+host_view placement_directory::worker_view(const std::string& id, const worker_report& worker,
+                                           const std::string& type, const host_rates& rates) const {
+  host_view out;
+  out.name = id;
+  out.backlog = worker.backlog;
+  out.service_s = service_of(worker.service_s, type);
+  out.capacity = worker.capacity;
+  out.load = load_at(rates, {false, id}, worker.service_s);
+  return out;
+}
+
+host_view placement_directory::as_placed(host_view view, const placed_actor& actor) const {
+  const auto& measured =
+      view.edge ? edges_.at(view.name).service_s : workers_.at(view.name).last.service_s;
+  view.load = load_at(arriving_, {view.edge, view.name}, measured);
+  if (view.name == actor.where.host && view.edge == actor.where.on_edge)
+    view.load = std::max(0.0, view.load - actor.rate * view.service_s);
+  return view;
+}
+
 std::optional<placement_answer> placement_directory::adopt(const std::string& edge,
                                                            const std::string& type,
                                                            const std::string& key,
@@ -79,8 +120,8 @@ std::optional<placement_answer> placement_directory::adopt(const std::string& ed
                                    : e != edges_.end() && e->second.paths.count(known.host) > 0;
     if (alive(known) && reachable) return known; // the directory's decision stands
   }
-  i->second = {edge, where};
-  i->second.where.epoch = next_epoch_++;
+  i->second.edge = edge;
+  settle(i->second, type, {where.host, where.on_edge, next_epoch_++});
   return std::nullopt;
 }
 
@@ -94,7 +135,8 @@ const std::vector<std::string>& placement_directory::by_load(const std::string& 
   std::vector<std::pair<double, const std::string*>> scored;
   for (const auto& [id, w] : workers_) {
     if (!may_run(w.last, type, rules)) continue;
-    scored.emplace_back(expected_completion_s(load_of(w.last, type), actor_demand{}), &id);
+    scored.emplace_back(
+        expected_completion_s(worker_view(id, w.last, type, arriving_), actor_demand{}), &id);
   }
   std::sort(scored.begin(), scored.end());
   list.by_load.clear();
@@ -108,6 +150,7 @@ const std::vector<std::string>& placement_directory::by_load(const std::string& 
 std::vector<host_view> placement_directory::eligible(const std::string& edge,
                                                      const std::string& type,
                                                      clock_type::time_point now,
+                                                     const host_rates& rates,
                                                      const placement_answer* current) {
   type_constraints none;
   auto c = constraints_.find(type);
@@ -120,8 +163,7 @@ std::vector<host_view> placement_directory::eligible(const std::string& edge,
     if (w == workers_.end() || !may_run(w->second.last, type, rules)) return false;
     for (const auto& h : out)
       if (h.name == id) return false;
-    auto h = load_of(w->second.last, type);
-    h.name = id;
+    auto h = worker_view(id, w->second.last, type, rates);
     h.rtt_s = unmeasured_rtt_s;
     if (e != edges_.end()) {
       if (auto p = e->second.paths.find(id); p != e->second.paths.end()) {
@@ -151,6 +193,7 @@ std::vector<host_view> placement_directory::eligible(const std::string& edge,
     h.backlog = e->second.backlog;
     h.service_s = service_of(e->second.service_s, type);
     h.capacity = e->second.capacity;
+    h.load = load_at(rates, {true, edge}, e->second.service_s);
     out.push_back(std::move(h));
   }
   return out;
@@ -158,6 +201,7 @@ std::vector<host_view> placement_directory::eligible(const std::string& edge,
 
 actor_demand placement_directory::demand_of(const std::string& type, const std::string& key) const {
   actor_demand out{type, key};
+  if (auto i = placed_.find({type, key}); i != placed_.end()) out.rate = i->second.rate;
   if (auto c = constraints_.find(type); c != constraints_.end()) {
     out.request_bytes = c->second.request_bytes;
     out.reply_bytes = c->second.reply_bytes;
@@ -202,42 +246,61 @@ caf::expected<placement_answer> placement_directory::place(const std::string& ed
                                     type, key, i->second.edge));
     return i->second.where;
   }
-  auto hosts = eligible(edge, type, now);
+  auto hosts = eligible(edge, type, now, arriving_);
   if (hosts.empty())
     return make_error(errc::unknown_actor_type,
                       fmt::format("no live host may run ({}, {}) for edge '{}': no worker hosts "
                                   "'{}' with the labels it needs, and the edge does not",
                                   type, key, edge, type));
   auto where = decide(demand_of(type, key), hosts);
-  placed_[{type, key}] = {edge, where};
+  auto& actor = placed_[{type, key}];
+  actor.edge = edge;
+  settle(actor, type, where);
   return where;
 }
 
 std::vector<actor_move> placement_directory::rebalance(clock_type::time_point now) {
   forget_silent(now);
+  // Hottest first, so the actors that weigh most get the best hosts and the light ones fill in
+  // around them: placing them one by one in any other order strands a hot actor far away.
+  std::vector<std::pair<const actor_id*, placed_actor*>> order;
+  order.reserve(placed_.size());
+  for (auto& [id, actor] : placed_)
+    order.emplace_back(&id, &actor);
+  std::stable_sort(order.begin(), order.end(),
+                   [](const auto& a, const auto& b) { return a.second->rate > b.second->rate; });
+  host_rates planned;
   std::vector<actor_move> moves;
-  for (auto& [id, actor] : placed_) {
-    auto hosts = eligible(actor.edge, id.first, now, &actor.where);
+  for (auto [id, actor] : order) {
+    const auto& type = id->first;
+    auto hosts = eligible(actor->edge, type, now, planned, &actor->where);
     if (hosts.empty()) continue; // nowhere to go: it stays, or waits for a host
-    auto demand = demand_of(id.first, id.second);
-    auto name = fmt::format("({}, {})", id.first, id.second);
-    auto current = std::find_if(hosts.begin(), hosts.end(), [&](const host_view& h) {
-      return h.name == actor.where.host && h.edge == actor.where.on_edge;
-    });
+    auto demand = demand_of(type, id->second);
     auto best = policy_->choose(demand, hosts);
+    planned[{hosts[best].edge, hosts[best].name}][type] += actor->rate;
+    auto name = fmt::format("({}, {})", type, id->second);
+    auto current = std::find_if(hosts.begin(), hosts.end(), [&](const host_view& h) {
+      return h.name == actor->where.host && h.edge == actor->where.on_edge;
+    });
     bool gone = current == hosts.end(); // its host died or no longer qualifies
     if (!gone) {
       if (&hosts[best] == &*current) {
         gate_.forget(name);
         continue;
       }
-      if (!gate_.should_move(name, expected_completion_s(*current, demand),
-                             expected_completion_s(hosts[best], demand), now))
+      // The plan picks where to go; the actor goes only when that beats where it is under the
+      // load actually placed on both, so a plan that others have yet to follow cannot pull
+      // it onto a host that is full for now.
+      auto here = as_placed(*current, *actor);
+      auto there = as_placed(hosts[best], *actor);
+      if (!gate_.should_move(name, expected_completion_s(here, demand),
+                             expected_completion_s(there, demand), utilization(here, demand) >= 1,
+                             now))
         continue;
     }
     placement_answer to{hosts[best].name, hosts[best].edge, next_epoch_++};
-    moves.push_back({actor.edge, id.first, id.second, actor.where, to});
-    actor.where = to;
+    moves.push_back({actor->edge, type, id->second, actor->where, to});
+    settle(*actor, type, to);
   }
   return moves;
 }

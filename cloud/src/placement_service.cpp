@@ -1,5 +1,7 @@
 #include "kite/cloud/placement_service.hpp"
 
+#include <cmath>
+
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/detail/scope_guard.hpp>
@@ -127,6 +129,11 @@ caf::behavior placement_service(service_actor* self, placement_config cfg, metri
           if (stands)
             self->state.moves[msg.edge][{actor.type, actor.key}] =
                 to_decision(actor.type, actor.key, *stands, self->state.lease);
+          if (std::isfinite(actor.rate) && actor.rate >= 0)
+            dir.record_rate(actor.type, actor.key, actor.rate);
+          else
+            spdlog::warn("edge '{}' reported a request rate of {} for ({}, {}); ignored", msg.edge,
+                         actor.rate, actor.type, actor.key);
         }
         deliver_moves(self, msg.edge);
         return placement_ack{dir.placed()};

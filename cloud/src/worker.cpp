@@ -28,7 +28,7 @@ double cpu_seconds() {
 /// Connects to the placement service and reports this worker's load every interval.
 caf::expected<std::shared_ptr<placement_client>>
 report_to_placement(caf::actor_system& sys, const worker_config& cfg, const keypair& keys,
-                    const registry& types, const link& uplink, const actor_host& host) {
+                    const registry& types, link& uplink, const actor_host& host) {
   auto client = placement_client::connect(sys, cfg.node, keys, cfg.placement, false);
   if (!client) return client;
   auto start = std::chrono::steady_clock::now();

@@ -165,6 +165,7 @@ void offload_router::on_request(caf::mailbox_element_ptr request) {
     std::lock_guard<std::mutex> guard{mutex_};
     waiting = pending_.size();
     if (waiting < cfg_.max_pending) {
+      if (placement_service_) ++requested_[{req.type, req.key}];
       // Sent now if a worker hosts its actor, else when one comes up.
       schedule(pending_.emplace(next_sequence_++, std::move(req)).first, out, unhosted);
     }
@@ -699,7 +700,7 @@ void offload_router::on_placement(const placement_decision& decision) {
   dispatch(out, unhosted);
 }
 
-edge_load_report offload_router::placement_report(const std::string& edge_id) const {
+edge_load_report offload_router::placement_report(const std::string& edge_id) {
   edge_load_report out;
   out.edge = edge_id;
   std::vector<std::string> names;
@@ -711,12 +712,18 @@ edge_load_report offload_router::placement_report(const std::string& edge_id) co
   }
   std::lock_guard<std::mutex> guard{mutex_};
   out.backlog = pending_.size();
+  auto now = clock_type::now();
+  double seconds = std::chrono::duration<double>(now - reported_at_).count();
+  reported_at_ = now;
   for (const auto& [id, where] : placements_.placed()) {
+    auto n = requested_.find(id);
+    double rate = n == requested_.end() || seconds <= 0 ? 0.0 : n->second / seconds;
     if (where.host == placements_.edge())
-      out.placed.push_back({id.first, id.second, {}});
+      out.placed.push_back({id.first, id.second, {}, rate});
     else if (!names[where.host].empty())
-      out.placed.push_back({id.first, id.second, names[where.host]});
+      out.placed.push_back({id.first, id.second, names[where.host], rate});
   }
+  requested_.clear();
   return out;
 }
 

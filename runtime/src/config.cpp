@@ -209,11 +209,13 @@ void read_type_constraints(config_reader& r, const YAML::Node& root,
     auto name = entry.first.IsScalar() ? entry.first.Scalar() : std::string{};
     auto path = join("types", name.c_str());
     if (name.empty() || !entry.second.IsMap()) {
-      r.fail(entry.second, path, "expected a map with pin, labels, request_bytes, reply_bytes");
+      r.fail(entry.second, path,
+             "expected a map with pin, labels, request_bytes, reply_bytes, service_time");
       continue;
     }
     type_constraints rules;
-    r.only_keys(entry.second, path, {"pin", "labels", "request_bytes", "reply_bytes"});
+    r.only_keys(entry.second, path,
+                {"pin", "labels", "request_bytes", "reply_bytes", "service_time"});
     std::string pin;
     r.read_choice(entry.second, path, "pin", pin, {"anywhere", "edge", "cloud"});
     if (pin == "edge") rules.where = type_constraints::pin::edge;
@@ -221,6 +223,9 @@ void read_type_constraints(config_reader& r, const YAML::Node& root,
     read_labels(r, entry.second, path, "labels", rules.labels);
     r.read(entry.second, path, "request_bytes", rules.request_bytes, 0, 1e12);
     r.read(entry.second, path, "reply_bytes", rules.reply_bytes, 0, 1e12);
+    std::chrono::milliseconds service{0};
+    r.read(entry.second, path, "service_time", service);
+    rules.service_s = std::chrono::duration<double>(service).count();
     out[name] = std::move(rules);
   }
 }

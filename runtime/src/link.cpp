@@ -1183,7 +1183,7 @@ void link::hand_over(const caf::actor& dest, const inbound_request& req) {
                caf::make_message(snapshot_atom::value));
 }
 
-relay_load link::load() const {
+relay_load link::load() {
   return impl_->relays.load();
 }
 

@@ -4,8 +4,8 @@ namespace kite::detail {
 
 namespace {
 
-/// Weight of the newest service time in its type's EWMA.
-constexpr double service_weight = 0.2;
+/// Weight of the newest window's mean service time in its type's EWMA.
+constexpr double window_weight = 0.5;
 
 } // namespace
 
@@ -35,13 +35,19 @@ void relay_table::measure(const relayed_request& req, clock_type::time_point now
   auto [last, first] = answered_at_.try_emplace({req.actor_type, req.actor_key}, now);
   auto started = first ? req.relayed_at : std::max(req.relayed_at, last->second);
   last->second = now;
-  double sample = std::chrono::duration<double>(now - started).count();
-  auto [ewma, fresh] = service_s_.try_emplace(req.actor_type, sample);
-  if (!fresh) ewma->second += service_weight * (sample - ewma->second);
+  auto& window = window_[req.actor_type];
+  window.seconds += std::chrono::duration<double>(now - started).count();
+  ++window.answers;
 }
 
-relay_load relay_table::load() const {
+relay_load relay_table::load() {
   std::lock_guard<std::mutex> guard{mutex_};
+  for (const auto& [type, window] : window_) {
+    double mean = window.seconds / static_cast<double>(window.answers);
+    auto [ewma, fresh] = service_s_.try_emplace(type, mean);
+    if (!fresh) ewma->second += window_weight * (mean - ewma->second);
+  }
+  window_.clear();
   return {client_requests_, service_s_};
 }
 

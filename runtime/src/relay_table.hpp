@@ -51,8 +51,10 @@ public:
   /// Removes and returns every request whose deadline is before `now`.
   std::vector<relayed_request> expire(std::chrono::steady_clock::time_point now);
 
-  /// Client requests not answered yet, and the service time EWMA of each actor type.
-  relay_load load() const;
+  /// Client requests not answered yet, and the service time of each actor type: the mean over
+  /// the answers since the last call, smoothed across calls (EWMA, weight 0.5). One sample is
+  /// too noisy to weigh hosts by; a window's mean is not.
+  relay_load load();
 
   /// Forgets when keys silent since before `cutoff` answered last, to bound memory.
   void forget_answers_before(std::chrono::steady_clock::time_point cutoff);
@@ -60,8 +62,13 @@ public:
 private:
   using clock_type = std::chrono::steady_clock;
 
-  /// With the lock held: adds the service time of `req`, answered at `now`, to its type's EWMA.
+  /// With the lock held: adds the service time of `req`, answered at `now`, to its type's window.
   void measure(const relayed_request& req, clock_type::time_point now);
+
+  struct service_window {
+    double seconds = 0;
+    uint64_t answers = 0;
+  };
 
   mutable std::mutex mutex_;
   uint64_t next_id_ = 1;
@@ -69,6 +76,7 @@ private:
   size_t client_requests_ = 0;
   /// When each logical actor answered last: a request queued behind another starts then.
   std::map<std::pair<std::string, std::string>, clock_type::time_point> answered_at_;
+  std::map<std::string, service_window> window_;
   std::map<std::string, double> service_s_;
 };
 

@@ -36,3 +36,26 @@ TEST_CASE("cost model: the edge itself pays no network, so offloading is the sam
   worker.rtt_s = 0.080; // far away: running on the robot wins
   CHECK(expected_completion_s(worker, demand) > expected_completion_s(edge, demand));
 }
+
+TEST_CASE("cost model: the load placed on a host queues as M/M/c, its backlog as what is there") {
+  host_view worker;
+  worker.capacity = 1;
+  worker.service_s = 0.010;
+  actor_demand demand{"t", "k"};
+  demand.rate = 50; // 50 requests/s × 10 ms: half of one server
+  // M/M/1 at utilization 0.5: wait = 0.5 / (1 − 0.5) × 10 ms.
+  CHECK(kite::cloud::utilization(worker, demand) == Approx(0.5));
+  CHECK(expected_completion_s(worker, demand) == Approx(0.010 + 0.010));
+  worker.load = 0.4; // other actors keep 40% busy: 0.9 in all, wait = 9 × 10 ms
+  CHECK(expected_completion_s(worker, demand) == Approx(0.090 + 0.010));
+  // Past saturation the cost keeps rising with the load, so overloaded hosts still order.
+  worker.load = 1.0;
+  double over = expected_completion_s(worker, demand);
+  worker.load = 2.0;
+  CHECK(expected_completion_s(worker, demand) > over);
+  CHECK(over > 1.0);
+  // A deep backlog counts even where the load known to the service is light.
+  worker.load = 0;
+  worker.backlog = 30;
+  CHECK(expected_completion_s(worker, demand) == Approx(0.300 + 0.010));
+}

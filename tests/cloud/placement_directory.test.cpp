@@ -185,3 +185,53 @@ TEST_CASE("placement directory: its own live decision stands against an edge tha
   REQUIRE(where);
   CHECK(where->host == "w-far");
 }
+
+namespace {
+
+/// Single-threaded workers at 10 ms per request, so a few actors' rates fill one.
+worker_report slow_worker(const std::string& id) {
+  auto out = worker(id);
+  out.capacity = 1;
+  out.service_s[mapper] = 0.010;
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("placement directory: the rates edges report load a host, and new actors go elsewhere") {
+  two_workers f;
+  f.directory.report(slow_worker("w-near"), f.t);
+  f.directory.report(slow_worker("w-far"), f.t);
+  auto hot = f.directory.place("robot-1", mapper, "hot", f.t);
+  REQUIRE(hot);
+  CHECK(hot->host == "w-near");
+  // 80 requests/s × 10 ms keep w-near 80% busy: waiting there (40 ms) costs more than the far
+  // worker's 18 ms extra round trip.
+  f.directory.record_rate(mapper, "hot", 80);
+  auto next = f.directory.place("robot-1", mapper, "next", f.t);
+  REQUIRE(next);
+  CHECK(next->host == "w-far");
+}
+
+TEST_CASE("placement directory: rebalancing keeps the hottest actor near and moves a cold one") {
+  two_workers f;
+  f.directory.report(slow_worker("w-near"), f.t);
+  f.directory.report(slow_worker("w-far"), f.t);
+  // Both placed before their rates were known: on the near worker, which they overload together.
+  // "a-hot" sorts first, so weighing actors by key would move the hot one out.
+  REQUIRE(f.directory.place("robot-1", mapper, "a-hot", f.t));
+  REQUIRE(f.directory.place("robot-1", mapper, "b-cold", f.t));
+  f.directory.record_rate(mapper, "a-hot", 70);
+  f.directory.record_rate(mapper, "b-cold", 30);
+  // An overloaded host's actors move without waiting out the sustain window.
+  auto moves = f.directory.rebalance(f.t + 100ms);
+  REQUIRE(moves.size() == 1);
+  CHECK(moves[0].key == "b-cold");
+  CHECK(moves[0].to.host == "w-far");
+  // Then it is settled: nothing moves however long the same load lasts.
+  for (auto at : {f.t + 1s, f.t + 2s, f.t + 3s}) {
+    f.directory.report(slow_worker("w-near"), at);
+    f.directory.report(slow_worker("w-far"), at);
+    CHECK(f.directory.rebalance(at).empty());
+  }
+}

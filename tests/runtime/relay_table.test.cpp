@@ -65,6 +65,11 @@ TEST_CASE("relay table: load counts unanswered client requests and measures serv
   auto load = table.load();
   CHECK(load.backlog == 0);
   REQUIRE(load.service_s.count("kite.echo") == 1);
-  // 10 ms, then 20 ms counted from the first's answer (not 30 from its relay): EWMA weight 0.2.
-  CHECK(load.service_s.at("kite.echo") == Approx(0.010 + 0.2 * (0.020 - 0.010)));
+  // 10 ms, then 20 ms counted from the first's answer (not 30 from its relay): mean 15 ms.
+  CHECK(load.service_s.at("kite.echo") == Approx(0.015));
+  // The next window's mean weighs half; a window without answers leaves the figure as it was.
+  auto third = relayed_now(3, kite::detail::relay_purpose::request);
+  REQUIRE(table.take(third, now + std::chrono::milliseconds(35)));
+  CHECK(table.load().service_s.at("kite.echo") == Approx(0.015 + 0.5 * (0.005 - 0.015)));
+  CHECK(table.load().service_s.at("kite.echo") == Approx(0.010));
 }

@@ -21,6 +21,9 @@ struct host_view {
   double bandwidth = 0;
   /// Requests waiting at the host.
   double backlog = 0;
+  /// Work arriving per second from the actors placed there, besides the one being weighed:
+  /// the sum of their request rates times their service times (server-seconds per second).
+  double load = 0;
   /// Mean service time of one request of this actor type there, in seconds (EWMA).
   double service_s = 0;
   /// Requests the host serves in parallel (its scheduler threads).
@@ -33,10 +36,17 @@ struct actor_demand {
   std::string key;
   double request_bytes = 0;
   double reply_bytes = 0;
+  /// Requests per second, as the calling edge measured them; 0 while not known.
+  double rate = 0;
 };
 
+/// The share of `host`'s servers busy once `demand`'s actor runs there too; 1 or more means
+/// its queue grows without bound.
+double utilization(const host_view& host, const actor_demand& demand);
+
 /// The seconds a request to `demand`'s actor is expected to take on `host`:
-/// rtt + (request + reply bytes) / bandwidth + (backlog / capacity) × service + service.
+/// rtt + (request + reply bytes) / bandwidth + queueing + service, where queueing is the larger
+/// of the backlog's share per server and the M/M/c wait at the host's utilization.
 double expected_completion_s(const host_view& host, const actor_demand& demand);
 
 } // namespace kite::cloud

@@ -19,8 +19,10 @@ public:
   explicit move_gate(hysteresis_config cfg);
 
   /// Actor `id` runs on a host costing `current_s` per request and the best other costs
-  /// `best_s`: whether it moves now. A true answer uses up one move of the budget.
-  bool should_move(const std::string& id, double current_s, double best_s,
+  /// `best_s`: whether it moves now. An `overloaded` host's queue only grows, so waiting out
+  /// the sustain window would not filter noise, only add delay: it is skipped. A true answer
+  /// uses up one move of the budget.
+  bool should_move(const std::string& id, double current_s, double best_s, bool overloaded,
                    clock_type::time_point now);
 
   /// Forgets `id` (it ended, or moved for another reason).

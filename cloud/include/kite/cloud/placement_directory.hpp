@@ -76,6 +76,10 @@ public:
   void report(const edge_report& edge, clock_type::time_point now);
   void constrain(const std::string& type, type_constraints constraints);
 
+  /// The requests per second edge reports measured for (type, key): the load it puts on its
+  /// host, which the cost model weighs. Unplaced actors are ignored.
+  void record_rate(const std::string& type, const std::string& key, double rate);
+
   /// Edge `edge` runs (type, key) on `where` (its report): the directory takes that placement
   /// when it has none, or when its own names a host that is gone or the edge cannot reach — so a
   /// restarted service learns placements back, and an edge's failover is not undone. Returns
@@ -88,8 +92,9 @@ public:
   caf::expected<placement_answer> place(const std::string& edge, const std::string& type,
                                         const std::string& key, clock_type::time_point now);
 
-  /// Re-evaluates every placed actor for the edge that placed it; returns those that move
-  /// (worker gone, or a better host past the hysteresis).
+  /// Plans every placed actor afresh, hottest first, each against the load of those planned
+  /// before it; returns those that move towards their planned host (worker gone, or better there
+  /// than where it runs now past the hysteresis).
   std::vector<actor_move> rebalance(clock_type::time_point now);
 
   size_t workers() const { return workers_.size(); }
@@ -103,8 +108,13 @@ private:
   struct placed_actor {
     std::string edge; // the edge it is placed for: its paths decide
     placement_answer where;
+    double rate = 0; // requests per second
   };
   using actor_id = std::pair<std::string, std::string>;
+  /// A host as placements name it: (on the edge, node id).
+  using host_id = std::pair<bool, std::string>;
+  /// Requests per second placed on each host, per type.
+  using host_rates = std::map<host_id, std::map<std::string, double>>;
 
   /// The workers that may run a type, least loaded first.
   struct shortlist {
@@ -115,10 +125,23 @@ private:
   };
 
   /// The hosts (type, key) may run on for `edge`, with its view of each: the workers it
-  /// measured, the least-loaded others, `current` (the actor's host, if any) and the edge.
+  /// measured, the least-loaded others, `current` (the actor's host, if any) and the edge. Each
+  /// view's load is what `rates` places there.
   std::vector<host_view> eligible(const std::string& edge, const std::string& type,
-                                  clock_type::time_point now,
+                                  clock_type::time_point now, const host_rates& rates,
                                   const placement_answer* current = nullptr);
+  /// `view` with the load actually placed on its host now, besides `actor`'s own.
+  host_view as_placed(host_view view, const placed_actor& actor) const;
+  /// The service time of `type` at a host that measured `measured`, else the declared one.
+  double service_of(const std::map<std::string, double>& measured, const std::string& type) const;
+  /// Worker `id`'s load as a host for `type` under `rates`, without a path.
+  host_view worker_view(const std::string& id, const worker_report& worker, const std::string& type,
+                        const host_rates& rates) const;
+  /// The work per second that `rates` places at `host`, whose service times are `measured`.
+  double load_at(const host_rates& rates, const host_id& host,
+                 const std::map<std::string, double>& measured) const;
+  /// Moves `actor` (of `type`) to `to`, and its rate with it.
+  void settle(placed_actor& actor, const std::string& type, const placement_answer& to);
   /// `type`'s workers by load, rebuilt when membership changed or it is older than 100 ms.
   const std::vector<std::string>& by_load(const std::string& type, const type_constraints& rules,
                                           clock_type::time_point now);
@@ -136,6 +159,8 @@ private:
   std::map<std::string, edge_report> edges_;
   std::map<std::string, type_constraints> constraints_;
   std::map<actor_id, placed_actor> placed_;
+  /// The rates of the actors placed on each host now.
+  host_rates arriving_;
   std::map<std::string, shortlist> shortlists_;
   uint64_t membership_ = 0;
   clock_type::time_point swept_;

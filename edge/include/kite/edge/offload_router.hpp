@@ -112,8 +112,8 @@ public:
   void on_placement(const placement_decision& decision);
 
   /// What the edge reports to the placement service: its paths to the live workers, its
-  /// backlog and where each actor runs.
-  edge_load_report placement_report(const std::string& edge_id) const;
+  /// backlog, and where each actor runs with its request rate since the last report.
+  edge_load_report placement_report(const std::string& edge_id);
 
   router_stats stats() const;
 
@@ -238,6 +238,9 @@ private:
   std::shared_ptr<placement_client> placement_service_;
   /// Decisions for workers whose hello has not come yet, by the worker's node id.
   std::map<actor_id, std::string> awaiting_hello_;
+  /// Requests per actor since the last placement report, and when that was.
+  std::map<actor_id, uint64_t> requested_;
+  std::chrono::steady_clock::time_point reported_at_ = std::chrono::steady_clock::now();
   uint64_t handovers_ = 0;
   std::vector<uint64_t> answered_by_;
   uint64_t moved_ = 0;

@@ -168,6 +168,9 @@ struct type_constraints {
   std::map<std::string, std::string> labels;
   double request_bytes = 0;
   double reply_bytes = 0;
+  /// The declared service time of one request, in seconds, for hosts that have not measured
+  /// the type yet; 0 when not declared.
+  double service_s = 0;
 };
 
 /// `kite-cloud placement`: the control plane that decides where each logical actor runs.

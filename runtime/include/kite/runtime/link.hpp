@@ -93,8 +93,8 @@ struct inbound_request {
 struct relay_load {
   /// Requests handed to actors and not answered yet.
   size_t backlog = 0;
-  /// Service time EWMA per actor type, in seconds: from the later of a request's relay and
-  /// its actor's previous answer, to its answer.
+  /// Service time per actor type, in seconds: from the later of a request's relay and its
+  /// actor's previous answer, to its answer; each report window's mean, smoothed (EWMA 0.5).
   std::map<std::string, double> service_s;
 };
 
@@ -170,8 +170,9 @@ public:
   /// Server: answers a release `req` with the state `dest` gives for snapshot_atom.
   void hand_over(const caf::actor& dest, const inbound_request& req);
 
-  /// Server: backlog and service times of relayed requests; any thread.
-  relay_load load() const;
+  /// Server: backlog and service times of relayed requests, the latter over the answers since
+  /// the last call (call it once per report); any thread.
+  relay_load load();
 
   /// Client: the node id the server gave in its last hello_ack; empty before the first.
   std::string server_id() const;

@@ -59,10 +59,12 @@ struct placed_actor {
   std::string key;
   /// The worker's node id; empty when the edge runs it itself.
   std::string worker;
+  /// Requests per second the edge sent it since its previous report: the load it adds.
+  double rate = 0;
 };
 
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, placed_actor& x) {
-  return f(caf::meta::type_name("kite.placed_actor"), x.type, x.key, x.worker);
+  return f(caf::meta::type_name("kite.placed_actor"), x.type, x.key, x.worker, x.rate);
 }
 
 /// An edge's paths to its workers, its own compute and its placements, every report interval.
