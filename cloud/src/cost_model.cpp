@@ -36,9 +36,13 @@ double expected_completion_s(const host_view& host, const actor_demand& demand) 
   if (!host.edge && host.bandwidth > 0)
     network += (demand.request_bytes + demand.reply_bytes) / host.bandwidth;
   auto servers = std::max<uint32_t>(host.capacity, 1);
-  // What is queued now drains at `servers` at a time; what keeps arriving queues as M/M/c.
-  double backlog_wait = host.backlog / servers * host.service_s;
-  double load_wait = mmc_wait_s(utilization(host, demand), servers, host.service_s);
+  // A request waits behind the host's mix of work, not behind requests like itself.
+  double arriving = host.arrivals + demand.rate;
+  double ahead_s =
+      arriving > 0 ? (host.load + demand.rate * host.service_s) / arriving : host.service_s;
+  // What is queued now drains `servers` at a time; what keeps arriving queues as M/M/c.
+  double backlog_wait = host.backlog / servers * ahead_s;
+  double load_wait = mmc_wait_s(utilization(host, demand), servers, ahead_s);
   return network + std::max(backlog_wait, load_wait) + host.service_s;
 }
 

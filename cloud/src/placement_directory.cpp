@@ -77,14 +77,17 @@ double placement_directory::service_of(const std::map<std::string, double>& meas
   return c == constraints_.end() ? 0.0 : c->second.service_s;
 }
 
-double placement_directory::load_at(const host_rates& rates, const host_id& host,
-                                    const std::map<std::string, double>& measured) const {
+void placement_directory::load_at(const host_rates& rates, const host_id& host,
+                                  const std::map<std::string, double>& measured,
+                                  host_view& view) const {
+  view.arrivals = 0;
+  view.load = 0;
   auto i = rates.find(host);
-  if (i == rates.end()) return 0;
-  double out = 0;
-  for (const auto& [type, rate] : i->second)
-    out += rate * service_of(measured, type);
-  return out;
+  if (i == rates.end()) return;
+  for (const auto& [type, rate] : i->second) {
+    view.arrivals += rate;
+    view.load += rate * service_of(measured, type);
+  }
 }
 
 host_view placement_directory::worker_view(const std::string& id, const worker_report& worker,
@@ -94,16 +97,18 @@ host_view placement_directory::worker_view(const std::string& id, const worker_r
   out.backlog = worker.backlog;
   out.service_s = service_of(worker.service_s, type);
   out.capacity = worker.capacity;
-  out.load = load_at(rates, {false, id}, worker.service_s);
+  load_at(rates, {false, id}, worker.service_s, out);
   return out;
 }
 
 host_view placement_directory::as_placed(host_view view, const placed_actor& actor) const {
   const auto& measured =
       view.edge ? edges_.at(view.name).service_s : workers_.at(view.name).last.service_s;
-  view.load = load_at(arriving_, {view.edge, view.name}, measured);
-  if (view.name == actor.where.host && view.edge == actor.where.on_edge)
+  load_at(arriving_, {view.edge, view.name}, measured, view);
+  if (view.name == actor.where.host && view.edge == actor.where.on_edge) {
+    view.arrivals = std::max(0.0, view.arrivals - actor.rate);
     view.load = std::max(0.0, view.load - actor.rate * view.service_s);
+  }
   return view;
 }
 
@@ -193,7 +198,7 @@ std::vector<host_view> placement_directory::eligible(const std::string& edge,
     h.backlog = e->second.backlog;
     h.service_s = service_of(e->second.service_s, type);
     h.capacity = e->second.capacity;
-    h.load = load_at(rates, {true, edge}, e->second.service_s);
+    load_at(rates, {true, edge}, e->second.service_s, h);
     out.push_back(std::move(h));
   }
   return out;

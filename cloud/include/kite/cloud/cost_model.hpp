@@ -21,8 +21,10 @@ struct host_view {
   double bandwidth = 0;
   /// Requests waiting at the host.
   double backlog = 0;
-  /// Work arriving per second from the actors placed there, besides the one being weighed:
-  /// the sum of their request rates times their service times (server-seconds per second).
+  /// Requests per second arriving from the actors placed there, besides the one being weighed.
+  double arrivals = 0;
+  /// The work those requests bring per second: the sum of their rates times their service
+  /// times (server-seconds per second).
   double load = 0;
   /// Mean service time of one request of this actor type there, in seconds (EWMA).
   double service_s = 0;
@@ -46,7 +48,8 @@ double utilization(const host_view& host, const actor_demand& demand);
 
 /// The seconds a request to `demand`'s actor is expected to take on `host`:
 /// rtt + (request + reply bytes) / bandwidth + queueing + service, where queueing is the larger
-/// of the backlog's share per server and the M/M/c wait at the host's utilization.
+/// of the backlog's share per server and the M/M/c wait at the host's utilization, both in
+/// units of the mean service time of the requests it waits behind.
 double expected_completion_s(const host_view& host, const actor_demand& demand);
 
 } // namespace kite::cloud

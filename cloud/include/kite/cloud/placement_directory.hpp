@@ -137,9 +137,10 @@ private:
   /// Worker `id`'s load as a host for `type` under `rates`, without a path.
   host_view worker_view(const std::string& id, const worker_report& worker, const std::string& type,
                         const host_rates& rates) const;
-  /// The work per second that `rates` places at `host`, whose service times are `measured`.
-  double load_at(const host_rates& rates, const host_id& host,
-                 const std::map<std::string, double>& measured) const;
+  /// Fills `view`'s arrivals and load from what `rates` places at `host`, whose service times
+  /// are `measured`.
+  void load_at(const host_rates& rates, const host_id& host,
+               const std::map<std::string, double>& measured, host_view& view) const;
   /// Moves `actor` (of `type`) to `to`, and its rate with it.
   void settle(placed_actor& actor, const std::string& type, const placement_answer& to);
   /// `type`'s workers by load, rebuilt when membership changed or it is older than 100 ms.
