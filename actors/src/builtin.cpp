@@ -1,5 +1,6 @@
 #include "kite/actors/builtin.hpp"
 
+#include "kite/actors/busy.hpp"
 #include "kite/actors/echo.hpp"
 #include "kite/actors/messages.hpp"
 #include "kite/actors/summarize.hpp"
@@ -15,6 +16,9 @@ void register_builtin(registry& reg) {
   reg.add_stateful_actor<summarize_state>("kite.summarize", runs_on::both, summarize);
   reg.add_actor("kite.echo", runs_on::both,
                 [](caf::actor_system& sys, const std::string&) { return sys.spawn(echo); });
+  reg.add_actor("kite.busy", runs_on::cloud, [](caf::actor_system& sys, const std::string& key) {
+    return sys.spawn(busy, key);
+  });
 }
 
 } // namespace kite::actors

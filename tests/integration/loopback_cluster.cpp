@@ -149,12 +149,12 @@ upstreams:
 pipeline:
   source: {{ rate_hz: {}, values: 8, count: {} }}
   stage: {{ window: 4 }}
-  target: {{ type: kite.summarize, keys: {} }}
+  target: {{ type: {}, keys: {} }}
 {}
 {})",
                                  options.name, dir_, key, upstreams, options.retry_interval,
                                  options.local_fallback, options.local_after, options.rate_hz,
-                                 options.count, options.keys,
+                                 options.count, options.target, options.keys,
                                  options.metrics ? "metrics: {listen: \"127.0.0.1:0\"}" : "",
                                  placement_section()));
   return std::make_unique<child_process>(

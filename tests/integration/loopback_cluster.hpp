@@ -26,6 +26,8 @@ struct edge_options {
   bool metrics = false;
   /// Logical actors robot-1-0 .. robot-1-(keys-1) take the samples in turn when above 1.
   uint32_t keys = 1;
+  /// The actor type the pipeline's features go to.
+  std::string target = "kite.summarize";
 };
 
 /// Owns a temp dir, keys, configs and the processes started from them.

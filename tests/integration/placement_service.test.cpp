@@ -1,7 +1,8 @@
-// The placement service with real processes and the latency proxy: one edge, three workers at
+// The placement service with real processes and the latency proxy: edges, and three workers at
 // 2, 20 and 80 ms RTT. Actors go to the nearest worker; when its RTT rises they move, state and
 // all, to the next; the data plane runs on through a killed placement service, which picks up
-// again from the next reports when restarted.
+// again from the next reports when restarted. Once the nearest worker is loaded until its
+// queueing exceeds the RTT gap, new actors go to the next one.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -39,16 +40,13 @@ uint16_t port_of(const std::string& endpoint) {
   return static_cast<uint16_t>(std::atoi(endpoint.c_str() + endpoint.rfind(':') + 1));
 }
 
-} // namespace
-
-TEST_CASE("placement: actors go to the nearest worker, move with their state when its RTT "
-          "rises, and traffic survives a placement service restart") {
-  loopback_cluster cluster;
-  cluster.start_placement(3, R"(rebalance_interval: 100ms
-worker_timeout: 2s
-hysteresis: { min_gain: 2ms, min_gain_ratio: 0.2, sustain: 500ms, max_moves_per_s: 100 })");
+/// Starts workers 0, 1 and 2 behind proxies at 2, 20 and 80 ms RTT, which edges started from
+/// now on go through; worker 0's config gets `near_settings` too.
+std::vector<std::unique_ptr<tcp_proxy>> start_proxied_workers(loopback_cluster& cluster,
+                                                              const std::string& near_settings) {
   std::vector<std::unique_ptr<tcp_proxy>> proxies;
   for (auto one_way : {1ms, 10ms, 40ms}) {
+    cluster.worker_settings = proxies.empty() ? near_settings : std::string{};
     cluster.start_worker(proxies.size());
     auto proxy = tcp_proxy::start(port_of(cluster.endpoint(proxies.size())));
     REQUIRE(proxy);
@@ -59,6 +57,23 @@ hysteresis: { min_gain: 2ms, min_gain_ratio: 0.2, sustain: 500ms, max_moves_per_
     cluster.route_through(proxies.size(), (*proxy)->endpoint());
     proxies.push_back(std::move(*proxy));
   }
+  cluster.worker_settings.clear();
+  return proxies;
+}
+
+/// Quick rebalancing, so moves show within a test's seconds.
+constexpr const char* quick_placement = R"(rebalance_interval: 100ms
+worker_timeout: 2s
+hysteresis: { min_gain: 2ms, min_gain_ratio: 0.2, sustain: 500ms, max_moves_per_s: 100 }
+)";
+
+} // namespace
+
+TEST_CASE("placement: actors go to the nearest worker, move with their state when its RTT "
+          "rises, and traffic survives a placement service restart") {
+  loopback_cluster cluster;
+  cluster.start_placement(3, quick_placement);
+  auto proxies = start_proxied_workers(cluster, {});
   edge_options options;
   options.rate_hz = 40;
   options.count = 600; // 15 s of samples
@@ -111,4 +126,45 @@ hysteresis: { min_gain: 2ms, min_gain_ratio: 0.2, sustain: 500ms, max_moves_per_
     for (size_t i = 0; i < counts.size(); ++i)
       CHECK(counts[i] == i + 1);
   }
+}
+
+TEST_CASE("placement: once the nearest worker's queueing exceeds the RTT gap, new actors go to "
+          "the next one") {
+  loopback_cluster cluster;
+  // Only the 2 ms worker may run kite.busy (10 ms of CPU a request), on its single thread.
+  cluster.start_placement(3, std::string{quick_placement} + R"(types:
+  kite.busy: { labels: { zone: near } })");
+  auto proxies = start_proxied_workers(cluster, "threads: 1\nlabels: { zone: near }\n");
+
+  // robot-2 keeps that thread about 85% busy: 85 requests/s of 10 ms each.
+  edge_options load;
+  load.name = "robot-2";
+  load.target = "kite.busy";
+  load.keys = 2;
+  load.rate_hz = 85;
+  load.count = 85 * 30;
+  auto loader = cluster.start_edge(load);
+  REQUIRE(wait_for_count(cluster.worker_log(0), "activated logical actor (kite.busy", 2, 10s));
+  // Its rates reach the service with its reports, every 100 ms.
+  REQUIRE(wait_for_count(loader->log_path(), ") answered ", 85, 10s));
+
+  // Requests queued behind that load wait longer than the 18 ms the next worker is farther, so
+  // robot-1's new actors go there, and rebalancing never brings them back to the nearest.
+  edge_options fresh;
+  fresh.keys = 2;
+  fresh.rate_hz = 20;
+  fresh.count = 100; // 5 s: ten sustain windows
+  auto edge = cluster.start_edge(fresh);
+  auto code = edge->wait_for(30s);
+  REQUIRE(code.has_value());
+  INFO("placement log:\n"
+       << read_file(cluster.placement_log()) << "\nrobot-1 log:\n"
+       << read_file(edge->log_path()));
+  CHECK(*code == 0);
+  CHECK(counter_in(read_file(edge->log_path()), "answered") == 100);
+  CHECK(occurrences(read_file(cluster.worker_log(1)), "activated logical actor (kite.summarize") >=
+        2);
+  CHECK(occurrences(read_file(cluster.worker_log(0)), "activated logical actor (kite.summarize") ==
+        0);
+  CHECK_FALSE(loader->wait_for(0ms).has_value()); // the load lasted throughout
 }

@@ -5,7 +5,8 @@
 
 namespace kite::actors {
 
-/// Adds the message types of messages.hpp and the actor types `kite.summarize` and `kite.echo`.
+/// Adds the message types of messages.hpp and the actor types `kite.summarize`, `kite.echo` and
+/// `kite.busy`.
 void register_builtin(registry& reg);
 
 } // namespace kite::actors
