@@ -5,6 +5,8 @@
 #include <queue>
 #include <random>
 
+#include "kite/runtime/service_meter.hpp"
+
 namespace kite::bench {
 
 double scenario::service_s(size_t w, double t) const {
@@ -62,11 +64,12 @@ struct host_state {
   uint32_t capacity = 1;
   uint32_t busy = 0;
   std::deque<size_t> waiting; // requests, in arrival order
-  /// Service measured as the worker's link measures it: each report window's mean, smoothed.
-  double window_s = 0;
-  uint64_t window_answers = 0;
-  double service_ewma = 0;
+  /// Service time measured as the worker's link measures it.
+  service_meter measured;
 };
+
+/// The one actor type of the scenario, as the meters know it.
+const std::string simulated_type = "t";
 
 class run {
 public:
@@ -170,8 +173,7 @@ private:
   void finish(size_t id, double now) {
     auto& r = requests_[id];
     auto& host = hosts_[r.host];
-    host.window_s += r.service;
-    ++host.window_answers;
+    host.measured.add(simulated_type, r.service);
     double answered = is_edge(r.host) ? now : now + one_way(r.actor, r.host, sc_.reply_bytes);
     out_.completion_s.push_back(answered - r.started);
     out_.arrived_s.push_back(r.started);
@@ -188,14 +190,11 @@ private:
     std::vector<host_load> loads(hosts_.size());
     for (size_t h = 0; h < hosts_.size(); ++h) {
       auto& host = hosts_[h];
-      if (host.window_answers > 0) {
-        double mean = host.window_s / static_cast<double>(host.window_answers);
-        host.service_ewma = host.service_ewma == 0 ? mean : 0.5 * host.service_ewma + 0.5 * mean;
-        host.window_s = 0;
-        host.window_answers = 0;
-      }
+      const auto& measured = host.measured.take();
+      auto service = measured.find(simulated_type);
+      double worker_s = service == measured.end() ? 0.0 : service->second;
       loads[h] = {static_cast<double>(host.busy + host.waiting.size()),
-                  is_edge(h) ? sc_.edge_service_s : host.service_ewma, host.capacity};
+                  is_edge(h) ? sc_.edge_service_s : worker_s, host.capacity};
     }
     path_report paths = sc_.paths;
     for (auto& edge : paths)

@@ -62,7 +62,7 @@ using host_index = size_t;
 struct host_load {
   /// Requests at the host, queued or in service.
   double backlog = 0;
-  /// EWMA (0.2) of the service times of requests it finished; 0 before the first.
+  /// Its service time as the worker's link measures it (service_meter); 0 before the first.
   double service_s = 0;
   uint32_t capacity = 1;
 };

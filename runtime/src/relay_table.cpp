@@ -2,13 +2,6 @@
 
 namespace kite::detail {
 
-namespace {
-
-/// Weight of the newest window's mean service time in its type's EWMA.
-constexpr double window_weight = 0.5;
-
-} // namespace
-
 uint64_t relay_table::add(relayed_request req) {
   if (req.relayed_at == clock_type::time_point{}) req.relayed_at = clock_type::now();
   std::lock_guard<std::mutex> guard{mutex_};
@@ -35,20 +28,12 @@ void relay_table::measure(const relayed_request& req, clock_type::time_point now
   auto [last, first] = answered_at_.try_emplace({req.actor_type, req.actor_key}, now);
   auto started = first ? req.relayed_at : std::max(req.relayed_at, last->second);
   last->second = now;
-  auto& window = window_[req.actor_type];
-  window.seconds += std::chrono::duration<double>(now - started).count();
-  ++window.answers;
+  service_.add(req.actor_type, std::chrono::duration<double>(now - started).count());
 }
 
 relay_load relay_table::load() {
   std::lock_guard<std::mutex> guard{mutex_};
-  for (const auto& [type, window] : window_) {
-    double mean = window.seconds / static_cast<double>(window.answers);
-    auto [ewma, fresh] = service_s_.try_emplace(type, mean);
-    if (!fresh) ewma->second += window_weight * (mean - ewma->second);
-  }
-  window_.clear();
-  return {client_requests_, service_s_};
+  return {client_requests_, service_.take()};
 }
 
 void relay_table::forget_answers_before(clock_type::time_point cutoff) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "kite/runtime/link.hpp"
+#include "kite/runtime/service_meter.hpp"
 
 namespace kite::detail {
 
@@ -51,9 +52,8 @@ public:
   /// Removes and returns every request whose deadline is before `now`.
   std::vector<relayed_request> expire(std::chrono::steady_clock::time_point now);
 
-  /// Client requests not answered yet, and the service time of each actor type: the mean over
-  /// the answers since the last call, smoothed across calls (EWMA, weight 0.5). One sample is
-  /// too noisy to weigh hosts by; a window's mean is not.
+  /// Client requests not answered yet, and the service time of each actor type over the
+  /// answers since the last call (service_meter).
   relay_load load();
 
   /// Forgets when keys silent since before `cutoff` answered last, to bound memory.
@@ -65,19 +65,13 @@ private:
   /// With the lock held: adds the service time of `req`, answered at `now`, to its type's window.
   void measure(const relayed_request& req, clock_type::time_point now);
 
-  struct service_window {
-    double seconds = 0;
-    uint64_t answers = 0;
-  };
-
   mutable std::mutex mutex_;
   uint64_t next_id_ = 1;
   std::map<uint64_t, relayed_request> requests_;
   size_t client_requests_ = 0;
   /// When each logical actor answered last: a request queued behind another starts then.
   std::map<std::pair<std::string, std::string>, clock_type::time_point> answered_at_;
-  std::map<std::string, service_window> window_;
-  std::map<std::string, double> service_s_;
+  service_meter service_;
 };
 
 } // namespace kite::detail
