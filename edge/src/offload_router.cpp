@@ -69,7 +69,14 @@ offload_router::offload_router(caf::actor_system& sys, std::vector<std::shared_p
           names.push_back(uplink->endpoint());
         return names;
       }()),
-      answered_by_(uplinks_.size(), 0) {}
+      answered_by_(uplinks_.size(), 0) {
+  for (const auto& [type, cost] : cfg_.service_times)
+    if (!may_host_on_edge(type))
+      spdlog::warn("offload.service_times names '{}', which this edge does not run itself "
+                   "(offload.local_fallback is off, or the type is cloud-only or unknown); "
+                   "ignored",
+                   type);
+}
 
 std::shared_ptr<offload_router>
 offload_router::start(caf::actor_system& sys, std::vector<std::shared_ptr<link>> uplinks,
@@ -239,11 +246,15 @@ offload_router::schedule(pending_map::iterator i, std::vector<outgoing>& out,
   return std::next(i);
 }
 
-bool offload_router::may_run_on_edge(const std::string& type, clock_type::time_point accepted_at,
-                                     clock_type::time_point now) const {
+bool offload_router::may_host_on_edge(const std::string& type) const {
   if (!cfg_.local_fallback || local_types_ == nullptr) return false;
   const auto* entry = local_types_->find_actor(type);
-  if (entry == nullptr || entry->where == runs_on::cloud) return false;
+  return entry != nullptr && entry->where != runs_on::cloud;
+}
+
+bool offload_router::may_run_on_edge(const std::string& type, clock_type::time_point accepted_at,
+                                     clock_type::time_point now) const {
+  if (!may_host_on_edge(type)) return false;
   return placements_.unknown_everywhere(type) || now - accepted_at >= cfg_.local_after;
 }
 
@@ -279,7 +290,8 @@ void offload_router::start_handover(const actor_id& id, const placement& from,
       number, migration{id, to, {}, clock_type::now(), from.host, from.epoch, false});
   ++handovers_;
   spdlog::info("moving ({}, {}) from {} to {}: its requests there drain, then its state moves",
-               id.first, id.second, uplinks_[from.host]->endpoint(), uplinks_[to.host]->endpoint());
+               id.first, id.second, uplinks_[from.host]->endpoint(),
+               to.host == placements_.edge() ? "the edge" : uplinks_[to.host]->endpoint());
   release_if_drained(number, m.first->second);
 }
 
@@ -315,8 +327,10 @@ void offload_router::finish_migration(std::map<uint64_t, migration>::iterator i,
     snapshots_[move.id] = snapshot;
   }
   auto where = placements_.current(move.id.first, move.id.second);
-  // Else it was placed anew meanwhile, and that placement sent snapshots_ first.
-  if (where && where->host == move.to.host && where->epoch == move.to.epoch)
+  // Else it was placed anew meanwhile, and that placement sent snapshots_ first. On the edge,
+  // its instance starts from snapshots_ itself.
+  if (where && where->host == move.to.host && where->epoch == move.to.epoch &&
+      move.to.host != placements_.edge())
     send_kept_snapshot(move.id, move.to);
   schedule_all(
       [&move](const pending_offload& req) {
@@ -428,8 +442,8 @@ caf::expected<caf::actor> offload_router::edge_instance(const actor_id& id) {
     actors->crashes.ended(name, reason, restart_clock::now());
   });
   edge_activations_.fetch_add(1, std::memory_order_relaxed);
-  spdlog::warn("running logical actor ({}, {}) on the edge: no live worker hosts it{}", id.first,
-               id.second, snapshot.empty() ? "" : "; started from its last snapshot");
+  spdlog::warn("running logical actor ({}, {}) on the edge{}", id.first, id.second,
+               snapshot.empty() ? "" : ", started from its last snapshot");
   return actor;
 }
 
@@ -523,6 +537,7 @@ void offload_router::on_response(size_t host, uint64_t sequence, uint64_t epoch,
       req = std::move(i->second);
       pending_.erase(i);
       ++(host == placements_.edge() ? answered_on_edge_ : answered_by_[host]);
+      if (host == placements_.edge() && result) measure_on_edge(req);
       if (auto m = migration_of({req.type, req.key}); m != migrations_.end())
         release_if_drained(m->first, m->second);
     }
@@ -670,8 +685,19 @@ void offload_router::follow(std::shared_ptr<placement_client> service) {
   placement_service_ = std::move(service);
 }
 
+void offload_router::measure_on_edge(const pending_offload& req) {
+  auto now = clock_type::now();
+  auto& last = edge_answered_at_[{req.type, req.key}];
+  edge_service_.add(req.type,
+                    std::chrono::duration<double>(now - std::max(req.sent_at, last)).count());
+  last = now;
+}
+
 void offload_router::on_placement(const placement_decision& decision) {
-  if (decision.worker.empty()) return; // running on the edge is decided here, by fallback
+  if (decision.worker.empty()) {
+    run_here(decision);
+    return;
+  }
   auto host = std::find_if(uplinks_.begin(), uplinks_.end(), [&](const auto& uplink) {
     return uplink->server_id() == decision.worker;
   });
@@ -700,6 +726,30 @@ void offload_router::on_placement(const placement_decision& decision) {
   dispatch(out, unhosted);
 }
 
+void offload_router::run_here(const placement_decision& decision) {
+  if (!may_host_on_edge(decision.type)) {
+    spdlog::warn("the placement service runs ({}, {}) on this edge, which does not run '{}' "
+                 "itself (offload.local_fallback, or a cloud-only type); it stays where it is",
+                 decision.type, decision.key, decision.type);
+    return;
+  }
+  std::vector<outgoing> out;
+  std::vector<pending_offload> unhosted;
+  {
+    std::lock_guard<std::mutex> guard{mutex_};
+    if (stopped_) return;
+    awaiting_hello_.erase({decision.type, decision.key});
+    placements_.direct(decision.type, decision.key, placements_.edge());
+    schedule_all(
+        [&decision](const pending_offload& req) {
+          return req.host == pending_offload::no_host && req.type == decision.type &&
+                 req.key == decision.key;
+        },
+        out, unhosted);
+  }
+  dispatch(out, unhosted);
+}
+
 edge_load_report offload_router::placement_report(const std::string& edge_id) {
   edge_load_report out;
   out.edge = edge_id;
@@ -710,7 +760,11 @@ edge_load_report offload_router::placement_report(const std::string& edge_id) {
     if (uplink->up() && !names.back().empty() && rtt_ns > 0) // 0: not measured yet
       out.paths.push_back({names.back(), rtt_ns / 1e9, 0});
   }
+  for (const auto& [type, cost] : cfg_.service_times)
+    if (may_host_on_edge(type)) out.service_s[type] = std::chrono::duration<double>(cost).count();
   std::lock_guard<std::mutex> guard{mutex_};
+  for (const auto& [type, seconds] : edge_service_.take())
+    if (may_host_on_edge(type)) out.service_s[type] = seconds;
   out.backlog = pending_.size();
   auto now = clock_type::now();
   double seconds = std::chrono::duration<double>(now - reported_at_).count();

@@ -41,6 +41,8 @@ void placement_table::host_down(size_t host) {
 }
 
 std::optional<placement> placement_table::place(const std::string& type, const std::string& key) {
+  if (auto d = directed_.find({type, key}); d != directed_.end() && d->second == edge())
+    return place_on_edge(type, key);
   auto i = placed_.find({type, key});
   auto chosen = choose(type, key);
   bool stays = i != placed_.end() && i->second.host != edge() && up(i->second.host);
@@ -123,7 +125,7 @@ const std::string& placement_table::name(size_t host) const {
 
 std::optional<size_t> placement_table::choose(const std::string& type,
                                               const std::string& key) const {
-  if (auto d = directed_.find({type, key}); d != directed_.end()) {
+  if (auto d = directed_.find({type, key}); d != directed_.end() && d->second != edge()) {
     const auto& h = hosts_.at(d->second);
     if (h.up && h.actor_types.count(type) > 0) return d->second;
   }

@@ -284,11 +284,25 @@ caf::expected<edge_config> load_edge_config(const std::string& path) {
 
   auto offload = r.section(*root, "", "offload");
   r.only_keys(offload, "offload",
-              {"retry_interval", "max_pending", "local_fallback", "local_after"});
+              {"retry_interval", "max_pending", "local_fallback", "local_after", "service_times"});
   r.read(offload, "offload", "retry_interval", cfg.offload.retry_interval);
   r.read(offload, "offload", "max_pending", cfg.offload.max_pending, 1, 10'000'000);
   r.read(offload, "offload", "local_fallback", cfg.offload.local_fallback);
   r.read(offload, "offload", "local_after", cfg.offload.local_after);
+  auto times = r.section(offload, "offload", "service_times");
+  for (const auto& entry : times) {
+    auto type = entry.first.IsScalar() ? entry.first.Scalar() : std::string{};
+    if (type.empty()) {
+      r.fail(entry.second, "offload.service_times", "expected actor type: duration entries");
+      continue;
+    }
+    std::chrono::milliseconds cost{0};
+    r.read(times, "offload.service_times", type.c_str(), cost);
+    if (cost.count() <= 0)
+      r.fail(entry.second, join("offload.service_times", type.c_str()), "must be at least 1ms");
+    else
+      cfg.offload.service_times[type] = cost;
+  }
   if (cfg.offload.retry_interval.count() < 10)
     r.fail(offload["retry_interval"], "offload.retry_interval", "must be at least 10ms");
 

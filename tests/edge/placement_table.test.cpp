@@ -89,3 +89,22 @@ TEST_CASE("a fenced refusal gives the actor a new epoch on the same worker, once
   table.refused(type, "k", first.host, first.epoch);
   CHECK(table.place(type, "k")->epoch == renewed.epoch);
 }
+
+TEST_CASE("placement table: an actor the service directs to the edge runs there, under a new "
+          "epoch, until directed back to a worker") {
+  auto table = two_workers();
+  auto first = table.place(type, "k");
+  REQUIRE(first);
+  table.direct(type, "k", table.edge());
+  auto here = table.place(type, "k");
+  REQUIRE(here);
+  CHECK(here->host == table.edge());
+  CHECK(here->fresh);
+  CHECK(here->epoch > first->epoch);
+  CHECK_FALSE(table.place(type, "k")->fresh); // it stays
+  table.direct(type, "k", 1);
+  auto back = table.place(type, "k");
+  REQUIRE(back);
+  CHECK(back->host == 1);
+  CHECK(back->epoch > here->epoch);
+}

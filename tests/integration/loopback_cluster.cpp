@@ -146,6 +146,7 @@ upstreams:
   retry_interval: {}
   local_fallback: {}
   local_after: {}
+  service_times: {}
 pipeline:
   source: {{ rate_hz: {}, values: 8, count: {} }}
   stage: {{ window: 4 }}
@@ -153,8 +154,8 @@ pipeline:
 {}
 {})",
                                  options.name, dir_, key, upstreams, options.retry_interval,
-                                 options.local_fallback, options.local_after, options.rate_hz,
-                                 options.count, options.target, options.keys,
+                                 options.local_fallback, options.local_after, options.service_times,
+                                 options.rate_hz, options.count, options.target, options.keys,
                                  options.metrics ? "metrics: {listen: \"127.0.0.1:0\"}" : "",
                                  placement_section()));
   return std::make_unique<child_process>(

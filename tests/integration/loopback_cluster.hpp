@@ -28,6 +28,8 @@ struct edge_options {
   uint32_t keys = 1;
   /// The actor type the pipeline's features go to.
   std::string target = "kite.summarize";
+  /// offload.service_times, as YAML: what the edge declares a request costs it.
+  std::string service_times = "{}";
 };
 
 /// Owns a temp dir, keys, configs and the processes started from them.

@@ -168,3 +168,57 @@ TEST_CASE("placement: once the nearest worker's queueing exceeds the RTT gap, ne
         0);
   CHECK_FALSE(loader->wait_for(0ms).has_value()); // the load lasted throughout
 }
+
+TEST_CASE("placement: when every worker costs more than the edge's own compute, actors move, "
+          "state and all, onto the edge itself") {
+  loopback_cluster cluster;
+  cluster.start_placement(3, quick_placement);
+  auto proxies = start_proxied_workers(cluster, {});
+  edge_options options;
+  options.rate_hz = 40;
+  options.count = 480; // 12 s of samples
+  options.keys = 2;
+  options.local_fallback = true; // it may run kite.summarize itself,
+  options.local_after = "60s";   // but only where the service says so
+  // Declared slow, as a robot's CPU may be; 40 requests/s then keep the edge 40% busy.
+  options.service_times = "{ kite.summarize: 10ms }";
+  // Placed before the edge measured its paths, the actors would come to the edge at once (an
+  // unmeasured worker counts as 100 ms away). So they start on workers the edge picks itself,
+  // while the service is down, and the service adopts them once it is back.
+  cluster.placement().signal(SIGKILL);
+  cluster.placement().wait_for(5s);
+  auto edge = cluster.start_edge(options);
+  REQUIRE(wait_for_count(edge->log_path(), ") answered ", 20, 10s));
+  cluster.start_placement(3, quick_placement);
+  CHECK(wait_for_count(cluster.placement_log(), "peer 'robot-1' joined", 1, 10s));
+
+  // Every worker is 300 ms away now: the edge's 10 ms wins, and the actors come here.
+  impairment far;
+  far.delay = 150ms;
+  for (auto& proxy : proxies) {
+    proxy->set(direction::upstream, far);
+    proxy->set(direction::downstream, far);
+  }
+  CHECK(wait_for_count(edge->log_path(), "on the edge, started from its last snapshot", 2, 10s));
+  size_t released = 0;
+  for (size_t w = 0; w < proxies.size(); ++w)
+    released += occurrences(read_file(cluster.worker_log(w)), "released logical actor");
+  CHECK(released >= 2);
+
+  auto code = edge->wait_for(40s);
+  REQUIRE(code.has_value());
+  auto log = read_file(edge->log_path());
+  INFO("placement log:\n" << read_file(cluster.placement_log()) << "\nedge log:\n" << log);
+  CHECK(*code == 0);
+  CHECK(counter_in(log, "answered") == static_cast<long long>(options.count));
+  CHECK(counter_in(log, "failed") == 0);
+  CHECK(counter_in(log, "answered_on_edge") > 0);
+  for (uint32_t k = 0; k < options.keys; ++k) {
+    auto counts = summary_counts(log, fmt::format("robot-1-{}", k));
+    std::sort(counts.begin(), counts.end());
+    INFO("key robot-1-" << k);
+    REQUIRE(counts.size() == options.count / options.keys);
+    for (size_t i = 0; i < counts.size(); ++i)
+      CHECK(counts[i] == i + 1);
+  }
+}

@@ -76,6 +76,25 @@ TEST_CASE("config: the edge's local fallback loads, and a bad switch is named wi
         path + ":6:19: key 'offload.local_fallback': expected true or false, got 'sometimes'");
 }
 
+TEST_CASE("config: the edge's declared service times load, and a zero one is named with its line") {
+  kite::test::temp_dir dir;
+  auto edge = [&](const std::string& times) {
+    return dir.write("edge.yaml", "kind: edge\nnode_id: r\nsecurity: {curve: false}\n"
+                                  "upstreams: [{endpoint: \"tcp://127.0.0.1:5555\"}]\n"
+                                  "offload:\n  service_times:\n" +
+                                      times);
+  };
+  auto set = kite::load_edge_config(edge("    kite.summarize: 10ms\n    kite.echo: 1s\n"));
+  REQUIRE(set);
+  CHECK(set->offload.service_times.at("kite.summarize") == 10ms);
+  CHECK(set->offload.service_times.at("kite.echo") == 1000ms);
+  auto path = edge("    kite.summarize: 0ms\n");
+  auto bad = kite::load_edge_config(path);
+  REQUIRE_FALSE(bad);
+  CHECK(problems_of(bad.error()) ==
+        path + ":7:21: key 'offload.service_times.kite.summarize': must be at least 1ms");
+}
+
 TEST_CASE("config: metrics.listen loads, and one without a port is named with its line") {
   kite::test::temp_dir dir;
   auto worker = [&](const std::string& listen) {

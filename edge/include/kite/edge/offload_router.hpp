@@ -7,7 +7,10 @@
 // With a placement service, its decisions pick the workers: a request for an actor with no
 // cached answer waits (up to retry_interval, while the service is reachable) for one, and an
 // actor the service moves between workers drains there, hands its state over (release) and
-// goes on at the new worker with the requests it held meanwhile, none lost or reordered.
+// goes on at the new worker with the requests it held meanwhile, none lost or reordered. The
+// service may also run an actor on the edge itself, when the edge offers the type (its
+// measured or declared offload.service_times): it comes here the same way, its instance
+// starting from the released state.
 // Actors talk to it as to an actor, but it has no mailbox: a request is sent on the
 // requester's thread and its answer delivered from the link thread, with no hop between.
 #pragma once
@@ -33,6 +36,7 @@
 #include "kite/runtime/link.hpp"
 #include "kite/runtime/placement_client.hpp"
 #include "kite/runtime/registry.hpp"
+#include "kite/runtime/service_meter.hpp"
 
 namespace kite::edge {
 
@@ -112,7 +116,9 @@ public:
   void on_placement(const placement_decision& decision);
 
   /// What the edge reports to the placement service: its paths to the live workers, its
-  /// backlog, and where each actor runs with its request rate since the last report.
+  /// backlog, what a request of each type it can run costs here (measured, else declared in
+  /// offload.service_times), and where each actor runs with its request rate since the last
+  /// report.
   edge_load_report placement_report(const std::string& edge_id);
 
   router_stats stats() const;
@@ -188,6 +194,12 @@ private:
   template <class Select>
   void schedule_all(Select&& select, std::vector<outgoing>& out,
                     std::vector<pending_offload>& unhosted);
+  /// Whether the edge may run `type` itself at all: it hosts it and local_fallback is on.
+  bool may_host_on_edge(const std::string& type) const;
+  /// The service runs decision's actor on this edge: it moves here at its next request.
+  void run_here(const placement_decision& decision);
+  /// With the lock held: adds the service time of `req`, just answered on the edge.
+  void measure_on_edge(const pending_offload& req);
   /// With the lock held: whether (type) may run on the edge now, for a request accepted then.
   bool may_run_on_edge(const std::string& type, std::chrono::steady_clock::time_point accepted_at,
                        std::chrono::steady_clock::time_point now) const;
@@ -238,6 +250,10 @@ private:
   std::shared_ptr<placement_client> placement_service_;
   /// Decisions for workers whose hello has not come yet, by the worker's node id.
   std::map<actor_id, std::string> awaiting_hello_;
+  /// Service times of the requests the edge ran itself, and when each of its actors answered
+  /// last: a request queued behind another starts then.
+  service_meter edge_service_;
+  std::map<actor_id, std::chrono::steady_clock::time_point> edge_answered_at_;
   /// Requests per actor since the last placement report, and when that was.
   std::map<actor_id, uint64_t> requested_;
   std::chrono::steady_clock::time_point reported_at_ = std::chrono::steady_clock::now();

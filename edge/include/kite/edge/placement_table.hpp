@@ -59,7 +59,8 @@ public:
   void refused(const std::string& type, const std::string& key, size_t host, uint64_t epoch);
 
   /// The placement service runs (type, key) on `host` from now on; it moves there at its next
-  /// placement, if that worker is up and hosts the type.
+  /// placement, if that worker is up and hosts the type. `host` may be edge(): the caller
+  /// checks that the edge can run the type.
   void direct(const std::string& type, const std::string& key, size_t host);
 
   /// Whether the placement service has directed (type, key) anywhere.

@@ -102,6 +102,11 @@ struct offload_config {
   /// worker hosts it, and how long a request waits for one first.
   bool local_fallback = true;
   std::chrono::milliseconds local_after{1000};
+  /// What one request of each type the edge can run itself costs here, until it has run some
+  /// (then it reports what it measured): lets the placement service weigh running the type on
+  /// the edge. A type left out is offered to the service only once measured. Ignored without
+  /// local_fallback.
+  std::map<std::string, std::chrono::milliseconds> service_times;
 };
 
 /// The synthetic sensor at the head of the edge's pipeline.
