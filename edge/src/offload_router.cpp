@@ -217,6 +217,9 @@ offload_router::schedule(pending_map::iterator i, std::vector<outgoing>& out,
     }
   }
   auto before = placements_.current(req.type, req.key);
+  // Where this request was sent last, if it was: a resend may be what starts a move.
+  auto sent_host = req.host;
+  auto sent_epoch = req.epoch;
   auto where = placements_.place(req.type, req.key);
   if (!where && may_run_on_edge(req.type, req.accepted_at, req.sent_at))
     where = placements_.place_on_edge(req.type, req.key);
@@ -238,6 +241,10 @@ offload_router::schedule(pending_map::iterator i, std::vector<outgoing>& out,
                             placements_.up(before->host);
   if (leaves_live_worker) {
     start_handover(id, *before, *where);
+    // A resend of a request the old worker has stays there: it may be running it already,
+    // and the state it hands over must hold it.
+    req.host = sent_host;
+    req.epoch = sent_epoch;
     return schedule(i, out, unhosted); // now under the migration's rules
   }
   // Sent under the lock, so it reaches the worker before any request at this epoch.
