@@ -86,7 +86,7 @@ void directory_placer::report(const std::vector<host_load>& hosts, const path_re
     directory_.report(report, at(now));
   }
   for (size_t a = 0; a < actor_rates.size(); ++a)
-    directory_.record_rate(actor_type, key_of(a), actor_rates[a]);
+    directory_.record_rate(edge_name(sc_.edge_of(a)), actor_type, key_of(a), actor_rates[a]);
 }
 
 host_index directory_placer::index_of(const cloud::placement_answer& answer) const {

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <deque>
+#include <map>
 #include <queue>
 #include <random>
 
@@ -58,14 +59,18 @@ struct request {
   double started;
   double draw; // the service time in units of the host's mean, drawn per actor
   double service = 0;
+  double reached = 0; // when it reached its host
 };
 
 struct host_state {
   uint32_t capacity = 1;
   uint32_t busy = 0;
   std::deque<size_t> waiting; // requests, in arrival order
-  /// Service time measured as the worker's link measures it.
+  /// Service time measured as the worker's link measures it: from the later of a request's
+  /// arrival and its actor's previous answer there, to its answer. So it includes waiting for
+  /// a thread behind other actors' requests, as in the real worker.
   service_meter measured;
+  std::map<size_t, double> answered_at; // by actor
 };
 
 /// The one actor type of the scenario, as the meters know it.
@@ -155,6 +160,7 @@ private:
   }
 
   void reach(size_t id, double now) {
+    requests_[id].reached = now;
     auto& host = hosts_[requests_[id].host];
     if (host.busy < host.capacity) {
       ++host.busy;
@@ -173,7 +179,10 @@ private:
   void finish(size_t id, double now) {
     auto& r = requests_[id];
     auto& host = hosts_[r.host];
-    host.measured.add(simulated_type, r.service);
+    auto [last, first] = host.answered_at.try_emplace(r.actor, now);
+    host.measured.add(simulated_type,
+                      now - (first ? r.reached : std::max(r.reached, last->second)));
+    last->second = now;
     double answered = is_edge(r.host) ? now : now + one_way(r.actor, r.host, sc_.reply_bytes);
     out_.completion_s.push_back(answered - r.started);
     out_.arrived_s.push_back(r.started);

@@ -62,7 +62,8 @@ using host_index = size_t;
 struct host_load {
   /// Requests at the host, queued or in service.
   double backlog = 0;
-  /// Its service time as the worker's link measures it (service_meter); 0 before the first.
+  /// Its service time as the worker's link measures it (service_meter), waiting for a thread
+  /// behind other actors included; 0 before the first.
   double service_s = 0;
   uint32_t capacity = 1;
 };
@@ -95,8 +96,8 @@ struct outcome {
 /// Runs `sc` once under `policy`.
 outcome simulate(const scenario& sc, placer& policy);
 
-/// Each actor's request rate, per second (Zipf over all actors, hottest first within each edge
-/// by turns, so every edge has hot and cold actors).
+/// Each actor's request rate, per second: Zipf over all actors, in actor order, so edge 0
+/// holds the hottest.
 std::vector<double> actor_rates(const scenario& sc);
 
 } // namespace kite::bench

@@ -43,8 +43,9 @@ void placement_directory::report(const worker_report& worker, clock_type::time_p
   i->second = {worker, now};
 }
 
-void placement_directory::report(const edge_report& edge, clock_type::time_point) {
+void placement_directory::report(const edge_report& edge, clock_type::time_point now) {
   edges_[edge.id] = edge;
+  edges_heard_[edge.id] = now;
 }
 
 void placement_directory::constrain(const std::string& type, type_constraints constraints) {
@@ -52,13 +53,17 @@ void placement_directory::constrain(const std::string& type, type_constraints co
   ++membership_;
 }
 
-void placement_directory::record_rate(const std::string& type, const std::string& key,
-                                      double rate) {
+void placement_directory::record_rate(const std::string& edge, const std::string& type,
+                                      const std::string& key, double rate) {
   auto i = placed_.find({type, key});
   if (i == placed_.end()) return;
   auto& actor = i->second;
-  arriving_[{actor.where.on_edge, actor.where.host}][type] += rate - actor.rate;
-  actor.rate = rate;
+  auto& known = actor.rates[edge];
+  double change = rate - known;
+  known = rate;
+  if (rate == 0) actor.rates.erase(edge);
+  actor.rate = std::max(0.0, actor.rate + change);
+  arriving_[{actor.where.on_edge, actor.where.host}][type] += change;
 }
 
 void placement_directory::settle(placed_actor& actor, const std::string& type,
@@ -228,6 +233,16 @@ void placement_directory::forget_silent(clock_type::time_point now) {
   // A sweep a quarter timeout late at most, instead of one per decision.
   if (now - swept_ < worker_timeout_ / 4) return;
   swept_ = now;
+  // An edge that went away sends its actors nothing any more.
+  for (auto e = edges_heard_.begin(); e != edges_heard_.end();) {
+    if (now - e->second <= worker_timeout_) {
+      ++e;
+      continue;
+    }
+    for (auto& [id, actor] : placed_)
+      if (actor.rates.count(e->first) > 0) record_rate(e->first, id.first, id.second, 0);
+    e = edges_heard_.erase(e);
+  }
   for (auto i = workers_.begin(); i != workers_.end();) {
     if (now - i->second.heard <= worker_timeout_) {
       ++i;

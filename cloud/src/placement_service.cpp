@@ -21,25 +21,48 @@ namespace {
 using clock_type = placement_directory::clock_type;
 using service_actor = caf::stateful_actor<placement_service_state>;
 
+/// Whether a figure a peer reported can be weighed: finite, not negative, below `most`.
+bool plausible(double value, double most) {
+  return std::isfinite(value) && value >= 0 && value < most;
+}
+
+/// `times` without the figures no host could have measured, each named in a warning.
+std::map<std::string, double> checked_times(const std::map<std::string, double>& times,
+                                            const std::string& node) {
+  std::map<std::string, double> out;
+  for (const auto& [type, seconds] : times) {
+    if (plausible(seconds, 3600))
+      out[type] = seconds;
+    else
+      spdlog::warn("'{}' reported a service time of {} s for '{}'; ignored", node, seconds, type);
+  }
+  return out;
+}
+
 worker_report to_report(const worker_load_report& msg) {
   worker_report out;
   out.id = msg.worker;
-  out.capacity = msg.capacity;
+  out.capacity = std::max<uint32_t>(msg.capacity, 1);
   out.types = {msg.types.begin(), msg.types.end()};
   out.labels = msg.labels;
   out.backlog = static_cast<double>(msg.backlog);
-  out.service_s = msg.service_s;
+  out.service_s = checked_times(msg.service_s, msg.worker);
   return out;
 }
 
 edge_report to_report(const edge_load_report& msg) {
   edge_report out;
   out.id = msg.edge;
-  for (const auto& path : msg.paths)
-    out.paths[path.worker] = {path.rtt_s, path.bandwidth};
-  out.service_s = msg.service_s;
+  for (const auto& path : msg.paths) {
+    if (plausible(path.rtt_s, 3600) && plausible(path.bandwidth, 1e15))
+      out.paths[path.worker] = {path.rtt_s, path.bandwidth};
+    else
+      spdlog::warn("edge '{}' reported a path to '{}' of {} s and {} B/s; ignored", msg.edge,
+                   path.worker, path.rtt_s, path.bandwidth);
+  }
+  out.service_s = checked_times(msg.service_s, msg.edge);
   out.backlog = static_cast<double>(msg.backlog);
-  out.capacity = msg.capacity;
+  out.capacity = std::max<uint32_t>(msg.capacity, 1);
   return out;
 }
 
@@ -129,8 +152,8 @@ caf::behavior placement_service(service_actor* self, placement_config cfg, metri
           if (stands)
             self->state.moves[msg.edge][{actor.type, actor.key}] =
                 to_decision(actor.type, actor.key, *stands, self->state.lease);
-          if (std::isfinite(actor.rate) && actor.rate >= 0)
-            dir.record_rate(actor.type, actor.key, actor.rate);
+          if (plausible(actor.rate, 1e9))
+            dir.record_rate(msg.edge, actor.type, actor.key, actor.rate);
           else
             spdlog::warn("edge '{}' reported a request rate of {} for ({}, {}); ignored", msg.edge,
                          actor.rate, actor.type, actor.key);

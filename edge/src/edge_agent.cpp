@@ -56,8 +56,10 @@ int run_edge(const edge_config& cfg, const registry& types) {
     }
     placement = std::move(*client);
     router->follow(placement);
-    placement->start({[r = router.get(), id = cfg.node.node_id] {
-                        return caf::make_message(r->placement_report(id));
+    placement->start({[r = router.get(), id = cfg.node.node_id, threads = cfg.node.threads] {
+                        auto report = r->placement_report(id);
+                        report.capacity = threads; // requests it can run at once
+                        return caf::make_message(std::move(report));
                       },
                       [r = router.get()](const placement_decision& d) { r->on_placement(d); }});
   }

@@ -17,6 +17,9 @@ namespace kite::edge {
 
 namespace {
 
+/// The shortest window request rates are measured over.
+constexpr double min_rate_window_s = 0.25;
+
 using clock_type = std::chrono::steady_clock;
 
 /// Calls `retry_due` every `interval` for as long as the router lives.
@@ -772,19 +775,30 @@ edge_load_report offload_router::placement_report(const std::string& edge_id) {
   std::lock_guard<std::mutex> guard{mutex_};
   for (const auto& [type, seconds] : edge_service_.take())
     if (may_host_on_edge(type)) out.service_s[type] = seconds;
-  out.backlog = pending_.size();
+  // Only what waits for the edge's own threads: requests out at workers cost it nothing.
+  out.backlog =
+      static_cast<uint64_t>(std::count_if(pending_.begin(), pending_.end(), [this](const auto& p) {
+        return p.second.host == placements_.edge();
+      }));
+  // A report right after another (one on reconnect) would turn a request or two into a
+  // rate: the last rates stand until the window is long enough.
   auto now = clock_type::now();
   double seconds = std::chrono::duration<double>(now - reported_at_).count();
-  reported_at_ = now;
+  if (seconds >= min_rate_window_s) {
+    rates_.clear();
+    for (const auto& [id, count] : requested_)
+      rates_[id] = static_cast<double>(count) / seconds;
+    requested_.clear();
+    reported_at_ = now;
+  }
   for (const auto& [id, where] : placements_.placed()) {
-    auto n = requested_.find(id);
-    double rate = n == requested_.end() || seconds <= 0 ? 0.0 : n->second / seconds;
+    auto r = rates_.find(id);
+    double rate = r == rates_.end() ? 0.0 : r->second;
     if (where.host == placements_.edge())
       out.placed.push_back({id.first, id.second, {}, rate});
     else if (!names[where.host].empty())
       out.placed.push_back({id.first, id.second, names[where.host], rate});
   }
-  requested_.clear();
   return out;
 }
 

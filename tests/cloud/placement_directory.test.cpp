@@ -207,7 +207,7 @@ TEST_CASE("placement directory: the rates edges report load a host, and new acto
   CHECK(hot->host == "w-near");
   // 80 requests/s × 10 ms keep w-near 80% busy: waiting there (40 ms) costs more than the far
   // worker's 18 ms extra round trip.
-  f.directory.record_rate(mapper, "hot", 80);
+  f.directory.record_rate("robot-1", mapper, "hot", 80);
   auto next = f.directory.place("robot-1", mapper, "next", f.t);
   REQUIRE(next);
   CHECK(next->host == "w-far");
@@ -221,8 +221,8 @@ TEST_CASE("placement directory: rebalancing keeps the hottest actor near and mov
   // "a-hot" sorts first, so weighing actors by key would move the hot one out.
   REQUIRE(f.directory.place("robot-1", mapper, "a-hot", f.t));
   REQUIRE(f.directory.place("robot-1", mapper, "b-cold", f.t));
-  f.directory.record_rate(mapper, "a-hot", 70);
-  f.directory.record_rate(mapper, "b-cold", 30);
+  f.directory.record_rate("robot-1", mapper, "a-hot", 70);
+  f.directory.record_rate("robot-1", mapper, "b-cold", 30);
   // An overloaded host's actors move without waiting out the sustain window.
   auto moves = f.directory.rebalance(f.t + 100ms);
   REQUIRE(moves.size() == 1);
@@ -232,6 +232,31 @@ TEST_CASE("placement directory: rebalancing keeps the hottest actor near and mov
   for (auto at : {f.t + 1s, f.t + 2s, f.t + 3s}) {
     f.directory.report(slow_worker("w-near"), at);
     f.directory.report(slow_worker("w-far"), at);
+    f.directory.report(robot(), at);
     CHECK(f.directory.rebalance(at).empty());
   }
+}
+
+TEST_CASE("placement directory: rates from several edges add up, and a silent edge's lapse") {
+  two_workers f;
+  f.directory.report(slow_worker("w-near"), f.t);
+  f.directory.report(slow_worker("w-far"), f.t);
+  auto other = robot();
+  other.id = "robot-2";
+  f.directory.report(other, f.t);
+  REQUIRE(f.directory.place("robot-1", mapper, "shared", f.t));
+  // Each edge alone keeps w-near 40% busy; together 80%, so the next actor goes far.
+  f.directory.record_rate("robot-1", mapper, "shared", 40);
+  f.directory.record_rate("robot-2", mapper, "shared", 40);
+  auto next = f.directory.place("robot-1", mapper, "next", f.t);
+  REQUIRE(next);
+  CHECK(next->host == "w-far");
+  // robot-2 falls silent past the timeout: only robot-1's 40% counts, and w-near wins again.
+  auto later = f.t + 3s;
+  f.directory.report(slow_worker("w-near"), later);
+  f.directory.report(slow_worker("w-far"), later);
+  f.directory.report(robot(), later);
+  auto third = f.directory.place("robot-1", mapper, "third", later);
+  REQUIRE(third);
+  CHECK(third->host == "w-near");
 }

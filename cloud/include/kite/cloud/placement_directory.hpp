@@ -76,9 +76,11 @@ public:
   void report(const edge_report& edge, clock_type::time_point now);
   void constrain(const std::string& type, type_constraints constraints);
 
-  /// The requests per second edge reports measured for (type, key): the load it puts on its
-  /// host, which the cost model weighs. Unplaced actors are ignored.
-  void record_rate(const std::string& type, const std::string& key, double rate);
+  /// The requests per second `edge` sent (type, key), as it reported: with the other edges'
+  /// rates for it, the load the actor puts on its host, which the cost model weighs. Unplaced
+  /// actors are ignored; an edge silent for worker_timeout counts 0 until it reports again.
+  void record_rate(const std::string& edge, const std::string& type, const std::string& key,
+                   double rate);
 
   /// Edge `edge` runs (type, key) on `where` (its report): the directory takes that placement
   /// when it has none, or when its own names a host that is gone or the edge cannot reach — so a
@@ -108,7 +110,8 @@ private:
   struct placed_actor {
     std::string edge; // the edge it is placed for: its paths decide
     placement_answer where;
-    double rate = 0; // requests per second
+    std::map<std::string, double> rates; // requests per second, by the edge that sent them
+    double rate = 0;                     // their sum
   };
   using actor_id = std::pair<std::string, std::string>;
   /// A host as placements name it: (on the edge, node id).
@@ -158,6 +161,8 @@ private:
   std::chrono::milliseconds worker_timeout_;
   std::map<std::string, worker_state> workers_;
   std::map<std::string, edge_report> edges_;
+  /// When each edge whose rates count reported last.
+  std::map<std::string, clock_type::time_point> edges_heard_;
   std::map<std::string, type_constraints> constraints_;
   std::map<actor_id, placed_actor> placed_;
   /// The rates of the actors placed on each host now.

@@ -254,8 +254,9 @@ private:
   /// last: a request queued behind another starts then.
   service_meter edge_service_;
   std::map<actor_id, std::chrono::steady_clock::time_point> edge_answered_at_;
-  /// Requests per actor since the last placement report, and when that was.
+  /// Requests per actor since the rates were last measured, when that was, and the rates.
   std::map<actor_id, uint64_t> requested_;
+  std::map<actor_id, double> rates_;
   std::chrono::steady_clock::time_point reported_at_ = std::chrono::steady_clock::now();
   uint64_t handovers_ = 0;
   std::vector<uint64_t> answered_by_;
