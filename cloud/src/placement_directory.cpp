@@ -128,7 +128,7 @@ std::optional<placement_answer> placement_directory::adopt(const std::string& ed
     auto e = edges_.find(edge);
     bool reachable = known.on_edge ? known.host == edge
                                    : e != edges_.end() && e->second.paths.count(known.host) > 0;
-    if (alive(known) && reachable) return known; // the directory's decision stands
+    if (alive(known, type) && reachable) return known; // the directory's decision stands
   }
   i->second.edge = edge;
   settle(i->second, type, {where.host, where.on_edge, next_epoch_++});
@@ -225,8 +225,11 @@ placement_answer placement_directory::decide(const actor_demand& demand,
   return {chosen.name, chosen.edge, next_epoch_++};
 }
 
-bool placement_directory::alive(const placement_answer& where) const {
-  return where.on_edge ? edges_.count(where.host) > 0 : workers_.count(where.host) > 0;
+bool placement_directory::alive(const placement_answer& where, const std::string& type) const {
+  if (!where.on_edge) return workers_.count(where.host) > 0;
+  // An edge runs a type only while it offers it (an edge restarted without it does not).
+  auto e = edges_.find(where.host);
+  return e != edges_.end() && e->second.service_s.count(type) > 0;
 }
 
 void placement_directory::forget_silent(clock_type::time_point now) {
@@ -259,7 +262,7 @@ caf::expected<placement_answer> placement_directory::place(const std::string& ed
                                                            clock_type::time_point now) {
   forget_silent(now);
   auto i = placed_.find({type, key});
-  if (i != placed_.end() && alive(i->second.where)) {
+  if (i != placed_.end() && alive(i->second.where, type)) {
     if (i->second.where.on_edge && i->second.edge != edge)
       return make_error(errc::unknown_actor_type,
                         fmt::format("({}, {}) runs on edge '{}', which only that edge reaches",

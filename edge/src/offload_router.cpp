@@ -212,8 +212,9 @@ offload_router::schedule(pending_map::iterator i, std::vector<outgoing>& out,
   }
   if (placement_service_) {
     placement_service_->lookup(req.type, req.key); // asks when it has no answer or it expired
-    // A first request waits a little for the service's answer rather than place by hash.
-    if (!placements_.directed(req.type, req.key) && placement_service_->up() &&
+    // A first request waits a little for the service's answer rather than place by hash, also
+    // while the service is unreachable: just after the edge starts, its link is not up yet.
+    if (!placements_.directed(req.type, req.key) &&
         req.sent_at - req.accepted_at < cfg_.retry_interval) {
       req.host = pending_offload::no_host;
       return std::next(i);

@@ -103,6 +103,12 @@ TEST_CASE("placement directory: the edge runs a type itself when that is cheapes
   auto where = f.directory.place("robot-1", mapper, "k", f.t);
   REQUIRE(where);
   CHECK(where->on_edge);
+  // Restarted without the type, the edge no longer offers it: the actor goes to a worker.
+  far.service_s.clear();
+  f.directory.report(far, f.t + 1s);
+  auto moved = f.directory.place("robot-1", mapper, "k", f.t + 1s);
+  REQUIRE(moved);
+  CHECK_FALSE(moved->on_edge);
 }
 
 TEST_CASE("placement directory: a sustained RTT rise moves the actor, a single report does not") {

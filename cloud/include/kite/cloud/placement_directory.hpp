@@ -154,7 +154,8 @@ private:
   /// A new placement among `hosts` (not empty), by the policy, under a new epoch.
   placement_answer decide(const actor_demand& demand, const std::vector<host_view>& hosts);
   void forget_silent(clock_type::time_point now);
-  bool alive(const placement_answer& where) const;
+  /// Whether `where` can still run `type`.
+  bool alive(const placement_answer& where, const std::string& type) const;
 
   std::unique_ptr<placement_policy> policy_;
   move_gate gate_;

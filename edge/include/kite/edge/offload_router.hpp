@@ -5,9 +5,9 @@
 // A type the edge hosts too runs here while no live worker hosts it (its last snapshot kept from
 // a worker, if any, starts it), and moves back, snapshot and all, once a worker hosting it is up.
 // With a placement service, its decisions pick the workers: a request for an actor with no
-// cached answer waits (up to retry_interval, while the service is reachable) for one, and an
-// actor the service moves between workers drains there, hands its state over (release) and
-// goes on at the new worker with the requests it held meanwhile, none lost or reordered. The
+// cached answer waits (up to retry_interval) for one, and an actor the service moves between
+// workers drains there, hands its state over (release) and goes on at the new worker with the
+// requests it held meanwhile, none lost or reordered. The
 // service may also run an actor on the edge itself, when the edge offers the type (its
 // measured or declared offload.service_times): it comes here the same way, its instance
 // starting from the released state.
