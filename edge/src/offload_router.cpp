@@ -705,8 +705,13 @@ void offload_router::measure_on_edge(const pending_offload& req) {
 }
 
 void offload_router::on_placement(const placement_decision& decision) {
-  if (decision.worker.empty()) {
-    run_here(decision);
+  if (decision.worker.empty()) { // run it on this edge
+    if (may_host_on_edge(decision.type))
+      direct(decision, placements_.edge());
+    else
+      spdlog::warn("the placement service runs ({}, {}) on this edge, which does not run '{}' "
+                   "itself (offload.local_fallback, or a cloud-only type); it stays where it is",
+                   decision.type, decision.key, decision.type);
     return;
   }
   auto host = std::find_if(uplinks_.begin(), uplinks_.end(), [&](const auto& uplink) {
@@ -718,39 +723,18 @@ void offload_router::on_placement(const placement_decision& decision) {
     awaiting_hello_[{decision.type, decision.key}] = decision.worker;
     return;
   }
-  std::vector<outgoing> out;
-  std::vector<pending_offload> unhosted;
-  {
-    std::lock_guard<std::mutex> guard{mutex_};
-    if (stopped_) return;
-    awaiting_hello_.erase({decision.type, decision.key});
-    placements_.direct(decision.type, decision.key,
-                       static_cast<size_t>(std::distance(uplinks_.begin(), host)));
-    // Requests that waited for this answer go now.
-    schedule_all(
-        [&decision](const pending_offload& req) {
-          return req.host == pending_offload::no_host && req.type == decision.type &&
-                 req.key == decision.key;
-        },
-        out, unhosted);
-  }
-  dispatch(out, unhosted);
+  direct(decision, static_cast<size_t>(std::distance(uplinks_.begin(), host)));
 }
 
-void offload_router::run_here(const placement_decision& decision) {
-  if (!may_host_on_edge(decision.type)) {
-    spdlog::warn("the placement service runs ({}, {}) on this edge, which does not run '{}' "
-                 "itself (offload.local_fallback, or a cloud-only type); it stays where it is",
-                 decision.type, decision.key, decision.type);
-    return;
-  }
+void offload_router::direct(const placement_decision& decision, size_t host) {
   std::vector<outgoing> out;
   std::vector<pending_offload> unhosted;
   {
     std::lock_guard<std::mutex> guard{mutex_};
     if (stopped_) return;
     awaiting_hello_.erase({decision.type, decision.key});
-    placements_.direct(decision.type, decision.key, placements_.edge());
+    placements_.direct(decision.type, decision.key, host);
+    // Requests that waited for this answer go now.
     schedule_all(
         [&decision](const pending_offload& req) {
           return req.host == pending_offload::no_host && req.type == decision.type &&

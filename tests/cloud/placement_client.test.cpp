@@ -11,22 +11,15 @@
 #include <caf/actor_system_config.hpp>
 #include <catch2/catch.hpp>
 
+#include "../runtime/eventually.hpp"
 #include "kite/cloud/placement_service.hpp"
 #include "kite/runtime/node.hpp"
 
 using namespace kite;
 using namespace std::chrono_literals;
+using kite::test::eventually;
 
 namespace {
-
-template <class Predicate> bool eventually(Predicate done) {
-  auto deadline = std::chrono::steady_clock::now() + 5s;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(1ms);
-  }
-  return true;
-}
 
 node_config plaintext_node(const std::string& id) {
   node_config out;

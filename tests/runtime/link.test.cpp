@@ -9,26 +9,14 @@
 #include <caf/actor_system_config.hpp>
 #include <catch2/catch.hpp>
 
+#include "eventually.hpp"
 #include "kite/actors/builtin.hpp"
 #include "kite/actors/messages.hpp"
 #include "kite/runtime/error.hpp"
 
 using namespace kite;
 using namespace std::chrono_literals;
-
-namespace {
-
-/// Polls `done` every millisecond for at most 5 s; whether it came true.
-template <class Predicate> bool eventually(Predicate done) {
-  auto deadline = std::chrono::steady_clock::now() + 5s;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(1ms);
-  }
-  return true;
-}
-
-} // namespace
+using kite::test::eventually;
 
 TEST_CASE("link: its thread survives handlers that throw, and gives up past 10 in 10 s") {
   registry types;

@@ -196,8 +196,9 @@ private:
                     std::vector<pending_offload>& unhosted);
   /// Whether the edge may run `type` itself at all: it hosts it and local_fallback is on.
   bool may_host_on_edge(const std::string& type) const;
-  /// The service runs decision's actor on this edge: it moves here at its next request.
-  void run_here(const placement_decision& decision);
+  /// Follows `decision`, which names `host` (a worker or the edge): its actor moves there at
+  /// its next request, and the requests that waited for the answer go now.
+  void direct(const placement_decision& decision, size_t host);
   /// With the lock held: adds the service time of `req`, just answered on the edge.
   void measure_on_edge(const pending_offload& req);
   /// With the lock held: whether (type) may run on the edge now, for a request accepted then.
