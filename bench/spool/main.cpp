@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
   auto dir = std::filesystem::path{args->get("dir", std::filesystem::temp_directory_path())} /
              fmt::format("kite-bench-spool-{}", ::getpid());
   std::filesystem::create_directories(dir);
-  kite::edge::spool_config cfg;
+  kite::spool_config cfg;
   cfg.path = (dir / "spool.db").string();
   cfg.max_bytes = 1ull << 32;
   cfg.sync_full = sync == "full";

@@ -148,7 +148,7 @@ caf::expected<std::vector<uint64_t>> spool::append(const std::vector<spool_entry
   for (const auto& entry : batch) {
     uint64_t size = entry.payload.size();
     bool fits = stats_.bytes + size <= cfg_.max_bytes;
-    if (!fits && cfg_.policy == spool_config::when_full::drop_oldest) {
+    if (!fits && cfg_.policy == kite::spool_config::when_full::drop_oldest) {
       auto room = make_room(size);
       if (!room) return undo(std::move(room.error()));
       fits = *room;

@@ -14,6 +14,7 @@
 #include "kite/runtime/error.hpp"
 
 using namespace kite::edge;
+using kite::spool_config;
 
 namespace {
 
@@ -92,7 +93,7 @@ TEST_CASE("spool drops the oldest when full and counts it") {
 TEST_CASE("spool refuses the newest when full under drop_newest and counts it") {
   kite::test::temp_dir dir;
   auto cfg = config_in(dir, 100);
-  cfg.policy = spool_config::when_full::drop_newest;
+  cfg.policy = kite::spool_config::when_full::drop_newest;
   auto s = spool::open(cfg);
   REQUIRE(s);
   REQUIRE((*s)->append(entries(0, 9)));

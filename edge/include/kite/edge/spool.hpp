@@ -3,7 +3,7 @@
 // full, the declared policy drops the oldest records or refuses the newest, and counts them.
 // Sequence numbers only grow, across restarts too, so the cloud deduplicates by them. A record
 // appended (the call returned) survives the process being killed at any moment; with
-// `sync: full` it also survives a power cut.
+// `sync: full` it also survives a power cut. Its settings are spool_config, the edge's `spool:`.
 #pragma once
 
 #include <chrono>
@@ -15,24 +15,12 @@
 #include <caf/error.hpp>
 #include <caf/expected.hpp>
 
+#include "kite/runtime/config.hpp"
+
 struct sqlite3;
 struct sqlite3_stmt;
 
 namespace kite::edge {
-
-struct spool_config {
-  /// The database file; its directory must exist.
-  std::string path;
-  /// Payload bytes kept at most.
-  uint64_t max_bytes = 64ull * 1024 * 1024;
-  /// Records older than this are dropped by expire().
-  std::chrono::seconds max_age{24 * 3600};
-  enum class when_full { drop_oldest, drop_newest };
-  when_full policy = when_full::drop_oldest;
-  /// fsync every transaction (survives a power cut) instead of only the WAL's checkpoints
-  /// (survives the process being killed).
-  bool sync_full = false;
-};
 
 /// One record to append.
 struct spool_entry {

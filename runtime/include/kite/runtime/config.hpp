@@ -139,6 +139,22 @@ struct pipeline_config {
 };
 
 /// `kite-edge`: runs a local pipeline and offloads to workers.
+/// The edge's store-and-forward spool (edge/spool; edge.yaml reads it once the pipeline
+/// uses the spool).
+struct spool_config {
+  /// The database file; its directory must exist. Empty: no spool.
+  std::string path;
+  /// Payload bytes kept at most.
+  uint64_t max_bytes = 64ull * 1024 * 1024;
+  /// Records older than this are dropped.
+  std::chrono::milliseconds max_age{24 * 3600 * 1000};
+  enum class when_full { drop_oldest, drop_newest };
+  when_full policy = when_full::drop_oldest;
+  /// fsync every transaction (survives a power cut) instead of only the WAL's checkpoints
+  /// (survives the process being killed).
+  bool sync_full = false;
+};
+
 struct edge_config {
   node_config node;
   /// The workers to offload to; each logical actor runs on one of them, and moves to another
