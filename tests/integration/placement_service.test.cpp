@@ -61,6 +61,20 @@ std::vector<std::unique_ptr<tcp_proxy>> start_proxied_workers(loopback_cluster& 
   return proxies;
 }
 
+/// Each of the edge's actors answered its samples with the counts 1, 2, 3, ... once each (in
+/// `log`): none lost, none run twice, its state carried over every move.
+void check_each_count_once(const std::string& log, const edge_options& options) {
+  for (uint32_t k = 0; k < options.keys; ++k) {
+    auto key = fmt::format("{}-{}", options.name, k);
+    auto counts = summary_counts(log, key);
+    std::sort(counts.begin(), counts.end());
+    INFO("key " << key);
+    REQUIRE(counts.size() == options.count / options.keys);
+    for (size_t i = 0; i < counts.size(); ++i)
+      CHECK(counts[i] == i + 1);
+  }
+}
+
 /// Quick rebalancing, so moves show within a test's seconds.
 constexpr const char* quick_placement = R"(rebalance_interval: 100ms
 worker_timeout: 2s
@@ -116,16 +130,7 @@ TEST_CASE("placement: actors go to the nearest worker, move with their state whe
   CHECK(counter_in(log, "answered") == static_cast<long long>(options.count));
   CHECK(counter_in(log, "failed") == 0);
   CHECK(counter_in(log, "handovers") >= actor_count);
-  // Each actor's summaries count 1, 2, 3, ... once each across its move: none lost, none run
-  // twice, its state carried over.
-  for (uint32_t k = 0; k < actor_count; ++k) {
-    auto counts = summary_counts(log, fmt::format("robot-1-{}", k));
-    std::sort(counts.begin(), counts.end());
-    INFO("key robot-1-" << k);
-    REQUIRE(counts.size() == options.count / actor_count);
-    for (size_t i = 0; i < counts.size(); ++i)
-      CHECK(counts[i] == i + 1);
-  }
+  check_each_count_once(log, options);
 }
 
 TEST_CASE("placement: once the nearest worker's queueing exceeds the RTT gap, new actors go to "
@@ -213,12 +218,5 @@ TEST_CASE("placement: when every worker costs more than the edge's own compute, 
   CHECK(counter_in(log, "answered") == static_cast<long long>(options.count));
   CHECK(counter_in(log, "failed") == 0);
   CHECK(counter_in(log, "answered_on_edge") > 0);
-  for (uint32_t k = 0; k < options.keys; ++k) {
-    auto counts = summary_counts(log, fmt::format("robot-1-{}", k));
-    std::sort(counts.begin(), counts.end());
-    INFO("key robot-1-" << k);
-    REQUIRE(counts.size() == options.count / options.keys);
-    for (size_t i = 0; i < counts.size(); ++i)
-      CHECK(counts[i] == i + 1);
-  }
+  check_each_count_once(log, options);
 }
