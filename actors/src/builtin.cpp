@@ -4,6 +4,7 @@
 #include "kite/actors/echo.hpp"
 #include "kite/actors/messages.hpp"
 #include "kite/actors/summarize.hpp"
+#include "kite/runtime/upload.hpp"
 
 namespace kite::actors {
 
@@ -12,6 +13,10 @@ void register_builtin(registry& reg) {
       .add_message<feature>("kite.feature")
       .add_message<summary>("kite.summary")
       .add_message<blob>("kite.blob")
+      .add_message<alarm>("kite.alarm")
+      .add_message<sample_batch>("kite.sample_batch")
+      .add_message<upload_record>("kite.upload_record")
+      .add_message<upload_duplicate>("kite.upload_duplicate")
       .add_message<summarize_state>("kite.summarize_state");
   reg.add_stateful_actor<summarize_state>("kite.summarize", runs_on::both, summarize);
   reg.add_actor("kite.echo", runs_on::both,

@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "kite/runtime/error.hpp"
+#include "kite/runtime/upload.hpp"
 
 namespace kite::cloud {
 
@@ -51,9 +52,39 @@ void actor_host::handle(inbound_request& req) {
     uplink_.respond_error(req, describe(target.error()));
     return;
   }
+  if (req.payload.match_elements<upload_record>() && !unwrap_upload(req)) return;
   uplink_.relay(target->actor, req);
   // Queued behind the request, so the snapshot includes what it changed.
   if (target->snapshot_due) request_snapshot(target->actor, req.peer, req.epoch, id_of(req));
+}
+
+bool actor_host::unwrap_upload(inbound_request& req) {
+  const auto& record = req.payload.get_as<upload_record>(0);
+  const auto& types = types_.messages();
+  auto index = types.find(record.type);
+  caf::message item;
+  if (index < 0 || !types.decode(static_cast<uint16_t>(index), record.payload.data(),
+                                 record.payload.size(), item)) {
+    stats_.failures.fetch_add(1, std::memory_order_relaxed);
+    uplink_.respond_error(req, fmt::format("upload record {} of stream '{}': cannot decode a '{}'",
+                                           record.sequence, record.stream, record.type));
+    return false;
+  }
+  bool first_time = false;
+  {
+    std::lock_guard<std::mutex> guard{active_->mutex};
+    auto i = active_->actors.find(id_of(req));
+    // Ended meanwhile (a crash): the relay fails, and the edge sends the record again.
+    first_time =
+        i == active_->actors.end() || i->second.uploads[record.stream].first_time(record.sequence);
+  }
+  if (!first_time) {
+    stats_.upload_duplicates.fetch_add(1, std::memory_order_relaxed);
+    uplink_.respond(req, caf::make_message(upload_duplicate{record.stream, record.sequence}));
+    return false;
+  }
+  req.payload = std::move(item);
+  return true;
 }
 
 bool actor_host::changed(activation& a) const {
@@ -189,7 +220,7 @@ caf::expected<caf::actor> actor_host::activate(const actor_id& id, uint64_t owne
   {
     std::lock_guard<std::mutex> guard{active_->mutex};
     active_->actors.insert_or_assign(
-        id, activation{actor, owner, epoch, entry->snapshots, 0, clock_type::now()});
+        id, activation{actor, owner, epoch, entry->snapshots, 0, clock_type::now(), {}});
   }
   // The next request for this key activates a fresh instance; answers the ended one owed come
   // back to the link as errors from CAF. Attached after the entry exists: for an actor that

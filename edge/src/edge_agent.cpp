@@ -7,10 +7,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "kite/actors/synthetic_source.hpp"
-#include "kite/actors/window_mean.hpp"
 #include "kite/edge/offload_router.hpp"
-#include "kite/edge/offload_sink.hpp"
+#include "kite/edge/pipeline.hpp"
 #include "kite/runtime/error.hpp"
 #include "kite/runtime/node.hpp"
 #include "kite/runtime/supervisor.hpp"
@@ -67,36 +65,20 @@ int run_edge(const edge_config& cfg, const registry& types) {
   auto stop_placement = caf::detail::make_scope_guard([&] {
     if (placement) placement->stop();
   });
-  // Started downstream first, so each stage starts with its consumer's stable handle; a
-  // restarted stage is reached through the same handle.
-  child_spec sink{"sink", [handle = router->handle(), target = cfg.pipeline.target](
-                              caf::actor_system& sys, const child_handles&) {
-                    return sys.spawn(offload_sink, handle, target);
-                  }};
-  child_spec stage{"stage", [window = cfg.pipeline.stage.window](caf::actor_system& sys,
-                                                                 const child_handles& siblings) {
-                     return sys.spawn(actors::window_mean, window, siblings.at("sink"));
-                   }};
-  child_spec source{"source", [source = cfg.pipeline.source](caf::actor_system& sys,
-                                                             const child_handles& siblings) {
-                      return sys.spawn(actors::synthetic_source, source, siblings.at("stage"));
-                    }};
-  auto pipeline =
-      spawn_supervisor(sys, "pipeline", cfg.supervision, {sink, stage, source}, &counts);
-  spdlog::info("edge '{}' started: {} Hz source -> window_mean({}) -> ({}, {}) on {} workers",
-               cfg.node.node_id, cfg.pipeline.source.rate_hz, cfg.pipeline.stage.window,
-               cfg.pipeline.target.type, cfg.pipeline.target.key, uplinks.size());
+  auto pipeline = start_pipeline(sys, cfg, types, router->handle(), &counts);
+  if (!pipeline) {
+    spdlog::error("{}", describe(pipeline.error()));
+    router->stop();
+    return 2;
+  }
+  spdlog::info("edge '{}' started: a pipeline of {} nodes, offloading to {} workers",
+               cfg.node.node_id, cfg.pipeline.nodes.size(), uplinks.size());
 
   caf::scoped_actor self{sys};
-  const auto expected = cfg.pipeline.source.count;
-  // Counted at the router, which outlives restarts of the pipeline's stages.
-  auto finished = [&router] {
-    auto stats = router->stats();
-    return stats.answered + stats.failed + stats.refused;
-  };
   caf::error pipeline_failure;
-  self->monitor(pipeline.supervisor);
-  // Poll rather than block on signals: a bounded run also ends when every sample is answered.
+  self->monitor(pipeline->nodes.supervisor);
+  // Poll rather than block on signals: a run of bounded sources also ends once its sinks have
+  // handled everything.
   while (wait_for_stop_signal(std::chrono::milliseconds(0)) == 0) {
     self->receive([&](caf::down_msg& down) { pipeline_failure = std::move(down.reason); },
                   caf::after(std::chrono::milliseconds(50)) >> [] {});
@@ -114,11 +96,11 @@ int run_edge(const edge_config& cfg, const registry& types) {
         return 5;
       }
     }
-    if (expected != 0 && finished() >= expected) break;
+    if (pipeline->finished()) break;
   }
-  // The supervisor stops source, stage and sink in that order, each within its timeout.
-  self->send_exit(pipeline.supervisor, caf::exit_reason::user_shutdown);
-  self->wait_for(pipeline.supervisor);
+  // The supervisor stops sources, stages and sinks in that order, each within its timeout.
+  self->send_exit(pipeline->nodes.supervisor, caf::exit_reason::user_shutdown);
+  self->wait_for(pipeline->nodes.supervisor);
   router->stop();
   auto router_stats = router->stats();
   std::string by_worker;

@@ -1,47 +1,203 @@
 #include "kite/edge/offload_sink.hpp"
 
-#include <caf/message_view.hpp>
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "kite/runtime/any_response.hpp"
 #include "kite/runtime/error.hpp"
 #include "kite/runtime/protocol.hpp"
+#include "kite/runtime/upload.hpp"
 
 namespace kite::edge {
 
-caf::behavior offload_sink(caf::stateful_actor<offload_sink_state>* self, caf::actor router,
-                           target_config target) {
-  self->state.router = std::move(router);
-  self->state.target = std::move(target);
-  // Any stage output goes out as it is: the sink does not need to know the stage's types.
-  self->set_default_handler([self](caf::scheduled_actor*,
-                                   caf::message_view& view) -> caf::result<caf::message> {
-    auto& s = self->state;
-    // Outputs take turns over the target's keys: key-0, key-1, ... when there are several.
-    auto key = s.target.keys > 1 ? fmt::format("{}-{}", s.target.key, s.sent % s.target.keys)
-                                 : s.target.key;
-    ++s.sent;
-    auto request =
-        caf::make_message(offload_atom::value, s.target.type, key, view.move_content_to_message());
-    request_any(
-        self, s.router, caf::infinite, std::move(request),
-        [self, key](caf::expected<caf::message> answer) {
-          auto& s = self->state;
-          if (answer) {
-            ++s.answered;
-            spdlog::info("({}, {}) answered {}", s.target.type, key, caf::to_string(*answer));
-          } else {
-            ++s.failed;
-            spdlog::warn("({}, {}) failed: {}", s.target.type, key, describe(answer.error()));
-          }
-        });
-    return caf::message{};
-  });
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+using sink_actor = caf::stateful_actor<offload_sink_state>;
+
+/// Items appended to the spool in one transaction, at most.
+constexpr size_t spool_batch = 256;
+
+/// How often a paused or rate-limited upload sink looks again.
+constexpr std::chrono::milliseconds upload_tick{50};
+
+int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+/// An answer that says the actor will never take this item: retrying cannot help.
+bool rejected(const caf::error& err) {
+  return matches(err, errc::remote) || matches(err, errc::unknown_actor_type) ||
+         matches(err, errc::usage);
+}
+
+void pump(sink_actor* self);
+
+/// Sends `payload` to the target; `sequence` is its spool record's, 0 for a direct item.
+void send_request(sink_actor* self, caf::message payload, uint64_t sequence) {
+  auto& s = self->state;
+  const auto& cfg = s.setup->cfg;
+  // Items take turns over the target's keys: key-0, key-1, ... when there are several.
+  auto key = cfg.keys > 1 ? fmt::format("{}-{}", cfg.key, s.sent % cfg.keys) : cfg.key;
+  ++s.sent;
+  ++s.in_flight;
+  auto request = caf::make_message(offload_atom::value, cfg.type, key, std::move(payload));
+  request_any(
+      self, s.setup->router, caf::infinite, std::move(request),
+      [self, key, sequence](caf::expected<caf::message> answer) {
+        auto& s = self->state;
+        const auto& setup = *s.setup;
+        --s.in_flight;
+        if (answer) {
+          ++s.answered;
+          spdlog::debug("({}, {}) answered {}", setup.cfg.type, key, caf::to_string(*answer));
+        } else if (sequence != 0 && !rejected(answer.error())) {
+          // Kept in the spool: sent again, in order, once the pause is over.
+          spdlog::warn("{}: ({}, {}) failed, sending again in {} ms: {}", setup.name,
+                       setup.cfg.type, key, setup.retry_interval.count(), describe(answer.error()));
+          s.sent_through = std::min(s.sent_through, sequence - 1);
+          s.paused_until = clock_type::now() + setup.retry_interval;
+          pump(self);
+          return;
+        } else {
+          ++s.failed;
+          spdlog::warn("{}: ({}, {}) failed{}: {}", setup.name, setup.cfg.type, key,
+                       sequence != 0 ? ", and the actor refuses it: dropped from the spool" : "",
+                       describe(answer.error()));
+        }
+        if (sequence != 0)
+          if (auto err = setup.store->acknowledge({sequence}))
+            spdlog::error("{}: {}", setup.name, describe(err));
+        pump(self);
+      });
+}
+
+/// Encodes `item` for the spool: its announced type name, a NUL, its wire encoding.
+caf::expected<std::string> encode(const message_types& types, const caf::message& item) {
+  std::vector<char> bytes;
+  auto index = types.encode(item, bytes);
+  if (!index) return index.error();
+  auto out = types.names().at(*index);
+  out.push_back('\0');
+  out.append(bytes.begin(), bytes.end());
+  return out;
+}
+
+/// Moves what the queue holds into the spool, a batch per transaction; false when the spool
+/// refused (a full disk, say): the items wait in memory, the queue fills, and its policy holds.
+bool spool_queued(sink_actor* self) {
+  auto& s = self->state;
+  auto& setup = *s.setup;
+  for (;;) {
+    while (s.unspooled.size() < spool_batch) {
+      auto item = setup.in->take();
+      if (!item) break;
+      s.unspooled.push_back(std::move(*item));
+    }
+    if (s.unspooled.empty()) return true;
+    std::vector<spool_entry> batch;
+    auto at = now_ns();
+    for (const auto& item : s.unspooled) {
+      auto payload = encode(*setup.types, item);
+      if (!payload) {
+        ++s.failed;
+        spdlog::warn("{}: cannot upload {}: {}", setup.name, caf::to_string(item),
+                     describe(payload.error()));
+        continue;
+      }
+      batch.push_back({setup.name, at, std::move(*payload)});
+    }
+    auto appended = setup.store->append(batch);
+    if (!appended) {
+      spdlog::error("{}: {}; {} items wait in memory", setup.name, describe(appended.error()),
+                    s.unspooled.size());
+      return false;
+    }
+    s.unspooled.clear();
+    if (auto expired = setup.store->expire(at); expired && *expired > 0)
+      spdlog::warn("{}: dropped {} spooled records older than spool.max_age", setup.name, *expired);
+  }
+}
+
+/// Sends spooled records, oldest first, within max_in_flight and the drain rate.
+void send_spooled(sink_actor* self) {
+  auto& s = self->state;
+  auto& setup = *s.setup;
+  auto now = clock_type::now();
+  if (now < s.paused_until) return;
+  size_t room = setup.cfg.max_in_flight - std::min(setup.cfg.max_in_flight, s.in_flight);
+  if (setup.drain_rate > 0) {
+    // A tenth of a second's worth at most, so a quiet spell does not bank a burst.
+    auto seconds = std::chrono::duration<double>(now - s.topped_up).count();
+    s.tokens =
+        std::min(std::max(1.0, setup.drain_rate / 10), s.tokens + seconds * setup.drain_rate);
+    s.topped_up = now;
+    room = std::min(room, static_cast<size_t>(s.tokens));
+  }
+  if (room == 0) return;
+  auto records = setup.store->oldest(room, s.sent_through);
+  if (!records) {
+    spdlog::error("{}: {}", setup.name, describe(records.error()));
+    return;
+  }
+  for (auto& record : *records) {
+    auto nul = record.payload.find('\0');
+    upload_record out{setup.stream, record.sequence, record.payload.substr(0, nul),
+                      nul == std::string::npos ? std::string{} : record.payload.substr(nul + 1)};
+    s.sent_through = record.sequence;
+    s.tokens -= 1;
+    send_request(self, caf::make_message(std::move(out)), record.sequence);
+  }
+}
+
+void finish_if_done(sink_actor* self) {
+  auto& s = self->state;
+  auto& setup = *s.setup;
+  bool spooled = setup.store != nullptr && (!s.unspooled.empty() || setup.store->stats().records);
+  if (s.in_flight == 0 && !spooled && setup.in->ended()) setup.in->finish();
+}
+
+void pump(sink_actor* self) {
+  auto& s = self->state;
+  auto& setup = *s.setup;
+  if (setup.store == nullptr) {
+    while (s.in_flight < setup.cfg.max_in_flight) {
+      auto item = setup.in->take();
+      if (!item) break;
+      send_request(self, std::move(*item), 0);
+    }
+  } else {
+    bool spooled = spool_queued(self);
+    send_spooled(self);
+    // Waiting on time, not on an answer or an item: look again shortly.
+    bool waiting =
+        !spooled || (setup.store->stats().records > 0 && s.in_flight < setup.cfg.max_in_flight);
+    if (waiting && !s.ticking) {
+      s.ticking = true;
+      self->delayed_send(self, upload_tick, tick_atom::value);
+    }
+  }
+  finish_if_done(self);
+}
+
+} // namespace
+
+caf::behavior offload_sink(caf::stateful_actor<offload_sink_state>* self,
+                           std::shared_ptr<offload_sink_setup> setup) {
+  auto& s = self->state;
+  s.setup = std::move(setup);
+  s.topped_up = clock_type::now();
+  s.setup->in->attach(self);
+  self->send(self, wake_atom::value);
   return {
-      [self](stats_atom) {
-        return std::map<std::string, uint64_t>{{"answered", self->state.answered},
-                                               {"failed", self->state.failed}};
+      [self](wake_atom) { pump(self); },
+      [self](tick_atom) {
+        self->state.ticking = false;
+        pump(self);
       },
   };
 }

@@ -8,6 +8,7 @@
 #include "config_reader.hpp"
 #include "kite/runtime/error.hpp"
 #include "kite/runtime/keys.hpp"
+#include "pipeline_reader.hpp"
 
 namespace kite {
 
@@ -235,6 +236,22 @@ template <class Config> caf::expected<Config> finish(const config_reader& r, Con
   return make_error(errc::config, fmt::format("{}", fmt::join(r.problems(), "\n")));
 }
 
+void read_spool(config_reader& r, const YAML::Node& root, spool_config& out) {
+  auto spool = r.section(root, "", "spool");
+  r.only_keys(spool, "spool",
+              {"directory", "max_bytes", "max_age", "when_full", "sync_full", "drain_rate"});
+  r.read(spool, "spool", "directory", out.directory);
+  r.read(spool, "spool", "max_bytes", out.max_bytes);
+  r.read(spool, "spool", "max_age", out.max_age);
+  std::string policy;
+  r.read_choice(spool, "spool", "when_full", policy, {"drop_oldest", "drop_newest"});
+  if (policy == "drop_newest") out.policy = spool_config::when_full::drop_newest;
+  r.read(spool, "spool", "sync_full", out.sync_full);
+  r.read(spool, "spool", "drain_rate", out.drain_rate, 0, 1e9);
+  if (out.max_bytes < 4096) r.fail(spool["max_bytes"], "spool.max_bytes", "must be at least 4096");
+  if (out.max_age.count() < 1000) r.fail(spool["max_age"], "spool.max_age", "must be at least 1s");
+}
+
 } // namespace
 
 caf::expected<worker_config> load_worker_config(const std::string& path) {
@@ -276,7 +293,7 @@ caf::expected<edge_config> load_edge_config(const std::string& path) {
   if (!root) return root.error();
   config_reader r{path};
   edge_config cfg;
-  read_node(r, *root, {"upstreams", "offload", "pipeline", "placement"}, "edge", cfg.node);
+  read_node(r, *root, {"upstreams", "offload", "pipeline", "spool", "placement"}, "edge", cfg.node);
   read_placement_link(r, *root, cfg.node.security.curve, cfg.placement);
   read_supervision(r, *root, cfg.supervision,
                    {"strategy", "intensity", "period", "backoff", "max_waiting"});
@@ -306,23 +323,15 @@ caf::expected<edge_config> load_edge_config(const std::string& path) {
   if (cfg.offload.retry_interval.count() < 10)
     r.fail(offload["retry_interval"], "offload.retry_interval", "must be at least 10ms");
 
-  auto pipeline = r.section(*root, "", "pipeline");
-  r.only_keys(pipeline, "pipeline", {"source", "stage", "target"});
-  auto source = r.section(pipeline, "pipeline", "source");
-  r.only_keys(source, "pipeline.source", {"rate_hz", "values", "count", "seed"});
-  r.read(source, "pipeline.source", "rate_hz", cfg.pipeline.source.rate_hz, 0.001, 1'000'000);
-  r.read(source, "pipeline.source", "values", cfg.pipeline.source.values, 1, 1'000'000);
-  r.read(source, "pipeline.source", "count", cfg.pipeline.source.count);
-  r.read(source, "pipeline.source", "seed", cfg.pipeline.source.seed);
-  auto stage = r.section(pipeline, "pipeline", "stage");
-  r.only_keys(stage, "pipeline.stage", {"window"});
-  r.read(stage, "pipeline.stage", "window", cfg.pipeline.stage.window, 1, 1'000'000);
-  auto target = r.section(pipeline, "pipeline", "target");
-  r.only_keys(target, "pipeline.target", {"type", "key", "keys"});
-  r.read(target, "pipeline.target", "keys", cfg.pipeline.target.keys, 1, 1'000'000);
-  r.read(target, "pipeline.target", "type", cfg.pipeline.target.type);
-  r.read(target, "pipeline.target", "key", cfg.pipeline.target.key);
-  if (cfg.pipeline.target.key.empty()) cfg.pipeline.target.key = cfg.node.node_id;
+  detail::read_pipeline(r, (*root)["pipeline"], cfg.node.node_id, cfg.pipeline);
+  read_spool(r, *root, cfg.spool);
+  for (const auto& node : cfg.pipeline.nodes) {
+    const auto* sink = std::get_if<offload_sink_config>(&node.kind);
+    if (sink != nullptr && sink->upload && cfg.spool.directory.empty())
+      r.fail((*root)["pipeline"]["sinks"][node.name]["upload"],
+             fmt::format("pipeline.sinks.{}.upload", node.name),
+             "needs a spool: set spool.directory to a directory the agent can write");
+  }
   return finish(r, std::move(cfg));
 }
 

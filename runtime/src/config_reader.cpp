@@ -200,10 +200,12 @@ void config_reader::read(const YAML::Node& map, const std::string& path, const c
     scale = 1000;
   else if (unit == "m")
     scale = 60'000;
+  else if (unit == "h")
+    scale = 3'600'000;
   constexpr uint64_t max_ms = 7ull * 24 * 3600 * 1000;
   if (!number_ok || scale == 0 || amount > max_ms / scale) {
     fail(node, join(path, key),
-         "expected a duration such as 250ms, 2s or 1m (at most 7 days), got " + quoted(node));
+         "expected a duration such as 250ms, 2s, 1m or 24h (at most 7 days), got " + quoted(node));
     return;
   }
   out = std::chrono::milliseconds{amount * scale};

@@ -1167,6 +1167,10 @@ void link::relay(const caf::actor& dest, inbound_request& req) {
   impl_->relay(dest, answer_to(req), std::move(req.payload));
 }
 
+void link::respond(const inbound_request& req, const caf::message& answer) {
+  impl_->push_response(answer_to(req), answer);
+}
+
 void link::respond_error(const inbound_request& req, const std::string& text) {
   impl_->push_error(answer_to(req), text);
 }

@@ -132,8 +132,10 @@ std::unique_ptr<child_process> loopback_cluster::start_edge(const edge_options& 
   for (const auto& slot : workers_)
     upstreams += fmt::format("  - {{ endpoint: \"{}\", server_key: \"{}\" }}\n",
                              slot.route.empty() ? slot.endpoint : slot.route, slot.keys.public_key);
+  // At debug, the edge logs each answer, which the tests read.
   write_text(config, fmt::format(R"(kind: edge
 node_id: {}
+log: {{ level: debug }}
 link:
   heartbeat_interval: 100ms
   heartbeat_misses: 5
@@ -148,9 +150,12 @@ upstreams:
   local_after: {}
   service_times: {}
 pipeline:
-  source: {{ rate_hz: {}, values: 8, count: {} }}
-  stage: {{ window: 4 }}
-  target: {{ type: {}, keys: {} }}
+  sources:
+    sensor: {{ kind: synthetic, rate_hz: {}, values: 8, count: {}, to: smooth }}
+  stages:
+    smooth: {{ kind: window, size: 4, to: cloud }}
+  sinks:
+    cloud: {{ kind: offload, type: {}, keys: {} }}
 {}
 {})",
                                  options.name, dir_, key, upstreams, options.retry_interval,

@@ -34,9 +34,12 @@ TEST_CASE("a worker and an edge serve their supervision metrics on the port they
 
   auto from_edge = http_get(metrics_port(edge->log_path()), "/metrics");
   CHECK_THAT(from_edge, Contains("200 OK"));
-  for (auto child : {"source", "stage", "sink"})
+  for (auto child : {"sensor", "smooth", "cloud"})
     CHECK_THAT(from_edge, Contains(std::string{"kite_supervisor_child_running{child=\""} + child +
                                    "\",supervisor=\"pipeline\"} 1"));
+  // Each queue counts what passed; block drops nothing, but says which policy it counts for.
+  CHECK_THAT(from_edge, Contains("kite_pipeline_items_total{node=\"smooth\"}"));
+  CHECK_THAT(from_edge, Contains("kite_pipeline_dropped_total{node=\"cloud\",policy=\"block\"} 0"));
   CHECK_THAT(from_edge, Contains("kite_logical_actor_crashes_total{host=\"edge\"} 0"));
   auto from_worker = http_get(metrics_port(cluster.worker_log()), "/metrics");
   CHECK_THAT(from_worker, Contains("kite_logical_actor_crashes_total{host=\"hosted\"} 0"));

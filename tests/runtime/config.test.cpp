@@ -11,6 +11,10 @@ namespace {
 
 constexpr const char* key = "Yne@$w-vo<fVvi]a<NY6T1ed:M$fCG*[IaLV{hID";
 
+/// The smallest pipeline an edge config needs, for tests about its other sections.
+constexpr const char* minimal_pipeline =
+    "pipeline:\n  sources: {s: {kind: synthetic, to: k}}\n  sinks: {k: {kind: log}}\n";
+
 std::string problems_of(const caf::error& err) {
   return kite::describe(err);
 }
@@ -32,8 +36,12 @@ upstreams:
   - endpoint: tcp://10.0.0.1:5555
     server_key: ")"} + key + R"("
 pipeline:
-  source: {rate_hz: 12.5, values: 4, count: 100}
-  target: {type: robotics.mapper}
+  sources:
+    imu: {kind: synthetic, rate_hz: 12.5, values: 4, count: 100, to: smooth}
+  stages:
+    smooth: {kind: window, to: cloud}
+  sinks:
+    cloud: {kind: offload, type: robotics.mapper}
 )");
   auto cfg = kite::load_edge_config(path);
   REQUIRE(cfg);
@@ -46,11 +54,19 @@ pipeline:
   REQUIRE(cfg->upstreams.size() == 1);
   CHECK(cfg->upstreams[0].endpoint == "tcp://10.0.0.1:5555");
   CHECK(cfg->upstreams[0].server_key == key);
-  CHECK(cfg->pipeline.source.rate_hz == 12.5);
-  CHECK(cfg->pipeline.source.count == 100);
-  CHECK(cfg->pipeline.stage.window == 4); // default
-  CHECK(cfg->pipeline.target.type == "robotics.mapper");
-  CHECK(cfg->pipeline.target.key == "robot-7"); // defaults to node_id
+  REQUIRE(cfg->pipeline.nodes.size() == 3);
+  const auto& imu = std::get<kite::synthetic_config>(cfg->pipeline.find("imu")->kind);
+  CHECK(imu.rate_hz == 12.5);
+  CHECK(imu.count == 100);
+  CHECK(cfg->pipeline.find("imu")->to == std::vector<std::string>{"smooth"});
+  CHECK(std::get<kite::window_config>(cfg->pipeline.find("smooth")->kind).size == 4); // default
+  const auto* cloud = cfg->pipeline.find("cloud");
+  CHECK(cloud->queue.capacity == 1000); // default
+  CHECK(cloud->queue.when_full == kite::overflow_policy::block);
+  const auto& target = std::get<kite::offload_sink_config>(cloud->kind);
+  CHECK(target.type == "robotics.mapper");
+  CHECK(target.key == "robot-7"); // defaults to node_id
+  CHECK_FALSE(target.upload);
 }
 
 TEST_CASE("config: the edge's local fallback loads, and a bad switch is named with its line") {
@@ -59,7 +75,7 @@ TEST_CASE("config: the edge's local fallback loads, and a bad switch is named wi
     return dir.write("edge.yaml", "kind: edge\nnode_id: r\nsecurity: {curve: false}\n"
                                   "upstreams: [{endpoint: \"tcp://127.0.0.1:5555\"}]\n"
                                   "offload:\n" +
-                                      offload);
+                                      offload + minimal_pipeline);
   };
   auto defaults = kite::load_edge_config(edge("  retry_interval: 1s\n"));
   REQUIRE(defaults);
@@ -82,7 +98,7 @@ TEST_CASE("config: the edge's declared service times load, and a zero one is nam
     return dir.write("edge.yaml", "kind: edge\nnode_id: r\nsecurity: {curve: false}\n"
                                   "upstreams: [{endpoint: \"tcp://127.0.0.1:5555\"}]\n"
                                   "offload:\n  service_times:\n" +
-                                      times);
+                                      times + minimal_pipeline);
   };
   auto set = kite::load_edge_config(edge("    kite.summarize: 10ms\n    kite.echo: 1s\n"));
   REQUIRE(set);
@@ -169,7 +185,7 @@ TEST_CASE("config: every problem is reported at once, each with file, line and k
   CHECK_THAT(text, Catch::Contains(path + ":3:10: key 'threads': expected a whole number from 1 "
                                           "to 256, got '0'"));
   CHECK_THAT(text, Catch::Contains(path + ":4:18: key 'request_timeout': expected a duration "
-                                          "such as 250ms, 2s or 1m"));
+                                          "such as 250ms, 2s, 1m or 24h"));
   CHECK_THAT(text, Catch::Contains(path + ":5:7: key 'bind': expected an endpoint"));
   CHECK_THAT(text, Catch::Contains(path + ":8:11: key 'security.allow[0]': expected a "
                                           "40-character Z85 public key"));
@@ -212,7 +228,7 @@ supervision:
   intensity: 7
   period: 30s
   backoff: {initial: 5ms, max: 2s, jitter: 0.5}
-)");
+)" + std::string{minimal_pipeline});
   auto cfg = kite::load_edge_config(good);
   REQUIRE(cfg);
   const auto& sup = cfg->supervision;

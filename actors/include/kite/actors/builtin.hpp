@@ -5,8 +5,8 @@
 
 namespace kite::actors {
 
-/// Adds the message types of messages.hpp and the actor types `kite.summarize`, `kite.echo` and
-/// `kite.busy`.
+/// Adds the message types of messages.hpp and runtime/upload.hpp, and the actor types
+/// `kite.summarize`, `kite.echo` and `kite.busy`.
 void register_builtin(registry& reg);
 
 } // namespace kite::actors

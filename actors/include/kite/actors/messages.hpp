@@ -33,6 +33,29 @@ template <class Inspector> typename Inspector::result_type inspect(Inspector& f,
   return f(caf::meta::type_name("kite.feature"), x.sequence, x.timestamp_ns, x.mean, x.min, x.max);
 }
 
+/// A threshold stage's report: its value crossed the limit (raised) or came back (cleared).
+struct alarm {
+  uint64_t sequence = 0;
+  int64_t timestamp_ns = 0;
+  double value = 0;
+  double limit = 0;
+  bool raised = false;
+};
+
+template <class Inspector> typename Inspector::result_type inspect(Inspector& f, alarm& x) {
+  return f(caf::meta::type_name("kite.alarm"), x.sequence, x.timestamp_ns, x.value, x.limit,
+           x.raised);
+}
+
+/// Samples a batcher stage gathered, oldest first.
+struct sample_batch {
+  std::vector<sensor_sample> samples;
+};
+
+template <class Inspector> typename Inspector::result_type inspect(Inspector& f, sample_batch& x) {
+  return f(caf::meta::type_name("kite.sample_batch"), x.samples);
+}
+
 /// What a summarize actor knows about its key after each feature.
 struct summary {
   std::string key;

@@ -20,6 +20,7 @@
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
 
+#include "kite/cloud/upload_window.hpp"
 #include "kite/runtime/config.hpp"
 #include "kite/runtime/crash_ledger.hpp"
 #include "kite/runtime/link.hpp"
@@ -41,6 +42,8 @@ struct host_stats {
   std::atomic<uint64_t> snapshots{0};
   /// Activations started from a snapshot their peer sent.
   std::atomic<uint64_t> restored{0};
+  /// Upload records answered without the actor: it was given them before.
+  std::atomic<uint64_t> upload_duplicates{0};
 };
 
 /// The request handler of a worker's server link; `types` and `uplink` must outlive it.
@@ -101,6 +104,8 @@ private:
     bool snapshots = false;
     uint32_t changes = 0;
     clock_type::time_point snapshot_at;
+    /// Upload streams' records it was given, by stream; a fresh activation starts empty.
+    std::map<std::string, upload_window> uploads;
   };
   /// A snapshot to start an actor from, once its peer activates it at `epoch`.
   struct restore {
@@ -128,6 +133,9 @@ private:
   /// the request's epoch is older than the running activation's.
   caf::expected<target> target_of(const inbound_request& req);
   caf::expected<caf::actor> activate(const actor_id& id, uint64_t owner, uint64_t epoch);
+  /// Replaces an upload_record payload with the item it carries; false when `req` is answered
+  /// already: a copy of a record the actor was given, or one that does not decode.
+  bool unwrap_upload(inbound_request& req);
   /// With the lock held: counts a request to `a` and says whether a snapshot is due.
   bool changed(activation& a) const;
   void request_snapshot(const caf::actor& actor, uint64_t owner, uint64_t epoch,

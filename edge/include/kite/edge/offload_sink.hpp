@@ -1,31 +1,69 @@
-// The pipeline's last step on the edge: sends every value it gets to a logical actor through
-// the offload router, and logs the answer.
+// The pipeline sink that sends each item to a logical actor through the offload router. At most
+// max_in_flight requests are out at once; beyond that it takes nothing from its queue, so a
+// slow uplink backs up into the queue's policy. An upload sink first appends each item to its
+// spool, sends from the spool at the drain rate, oldest first, and removes a record only once
+// the actor answered it: a lost uplink or a killed agent loses nothing it took.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include <caf/actor.hpp>
 #include <caf/behavior.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
 
-#include "kite/runtime/config.hpp"
+#include "kite/edge/spool.hpp"
+#include "kite/runtime/message_types.hpp"
+#include "kite/runtime/pipeline_config.hpp"
+#include "kite/runtime/stream_queue.hpp"
 
 namespace kite::edge {
+
+/// What an offload sink needs, shared by its incarnations.
+struct offload_sink_setup {
+  std::string name;
+  offload_sink_config cfg;
+  std::shared_ptr<stream_queue> in;
+  caf::actor router;
+  /// The wire codecs, to encode what goes into the spool; upload sinks only.
+  const message_types* types = nullptr;
+  /// Upload sinks only.
+  std::shared_ptr<spool> store;
+  /// The upload stream's name as workers see it: "<node id>/<sink>".
+  std::string stream;
+  /// Records sent per second at most; 0: no limit.
+  double drain_rate = 0;
+  /// How long to wait before sending again after the router failed a request.
+  std::chrono::milliseconds retry_interval{1000};
+};
 
 /// State of an offload sink.
 struct offload_sink_state {
   static constexpr const char* name = "kite.offload_sink";
-  caf::actor router;
-  target_config target;
+  std::shared_ptr<offload_sink_setup> setup;
+  uint32_t in_flight = 0;
+  /// Items sent so far, which pick the key when the target has several.
+  uint64_t sent = 0;
   uint64_t answered = 0;
   uint64_t failed = 0;
-  /// Outputs sent, which pick the key when the target has several.
-  uint64_t sent = 0;
+  /// Upload: the last spooled record sent in this pass over the spool.
+  uint64_t sent_through = 0;
+  /// Upload: items taken from the queue that the spool could not take yet (a full disk).
+  std::vector<caf::message> unspooled;
+  /// Upload: sending budget of the drain rate, and when it was last topped up.
+  double tokens = 0;
+  std::chrono::steady_clock::time_point topped_up;
+  /// Upload: a failed request paused sending until this time.
+  std::chrono::steady_clock::time_point paused_until;
+  bool ticking = false;
 };
 
-/// Forwards each message to logical actor `target` via `router`.
-caf::behavior offload_sink(caf::stateful_actor<offload_sink_state>* self, caf::actor router,
-                           target_config target);
+/// Sends every item of its queue to the logical actor the setup names.
+caf::behavior offload_sink(caf::stateful_actor<offload_sink_state>* self,
+                           std::shared_ptr<offload_sink_setup> setup);
 
 } // namespace kite::edge

@@ -10,6 +10,7 @@
 
 #include <caf/expected.hpp>
 
+#include "kite/runtime/pipeline_config.hpp"
 #include "kite/runtime/supervisor.hpp"
 
 namespace kite {
@@ -109,40 +110,12 @@ struct offload_config {
   std::map<std::string, std::chrono::milliseconds> service_times;
 };
 
-/// The synthetic sensor at the head of the edge's pipeline.
-struct source_config {
-  double rate_hz = 10;
-  uint32_t values = 16;
-  /// Samples to emit before stopping; 0 runs forever.
-  uint64_t count = 0;
-  uint64_t seed = 1;
-};
-
-/// The local stage: a moving mean over the last `window` samples.
-struct stage_config {
-  uint32_t window = 4;
-};
-
-/// The logical actor `(type, key)` each stage output is sent to.
-struct target_config {
-  std::string type = "kite.summarize";
-  std::string key;
-  /// Several logical actors, key-0 .. key-(keys-1), take the outputs in turn when above 1.
-  uint32_t keys = 1;
-};
-
-/// The edge's local pipeline: source -> stage -> offload target.
-struct pipeline_config {
-  source_config source;
-  stage_config stage;
-  target_config target;
-};
-
-/// `kite-edge`: runs a local pipeline and offloads to workers.
-/// The edge's store-and-forward spool (edge/spool; edge.yaml reads it once the pipeline
-/// uses the spool).
+/// The edge's store-and-forward spool (edge/spool): upload sinks keep their items here until
+/// the cloud answers them; each sink's spool has these bounds.
 struct spool_config {
-  /// The database file; its directory must exist. Empty: no spool.
+  /// Where each upload sink keeps its spool, in <directory>/<sink>.spool; must exist.
+  std::string directory;
+  /// The database file (the edge sets it per sink).
   std::string path;
   /// Payload bytes kept at most.
   uint64_t max_bytes = 64ull * 1024 * 1024;
@@ -153,8 +126,12 @@ struct spool_config {
   /// fsync every transaction (survives a power cut) instead of only the WAL's checkpoints
   /// (survives the process being killed).
   bool sync_full = false;
+  /// Records sent per second at most while catching up, so a backlog does not starve live
+  /// traffic; 0: no limit.
+  double drain_rate = 1000;
 };
 
+/// `kite-edge`: runs a local pipeline and offloads to workers.
 struct edge_config {
   node_config node;
   /// The workers to offload to; each logical actor runs on one of them, and moves to another
@@ -162,6 +139,7 @@ struct edge_config {
   std::vector<upstream_config> upstreams;
   offload_config offload;
   pipeline_config pipeline;
+  spool_config spool;
   /// How the pipeline's supervisor restarts its stages.
   supervisor_flags supervision;
   /// Without a placement service, a stable hash picks each actor's worker.

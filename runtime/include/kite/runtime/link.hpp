@@ -182,6 +182,9 @@ public:
   /// requests relayed from one thread reach `dest` in that order.
   void relay(const caf::actor& dest, inbound_request& req);
 
+  /// Server: answers `req` with `answer` itself, without relaying it to an actor.
+  void respond(const inbound_request& req, const caf::message& answer);
+
   /// Server: answers `req` with an error text.
   void respond_error(const inbound_request& req, const std::string& text);
 

@@ -20,7 +20,10 @@ using snapshot_atom = caf::atom_constant<caf::atom("snapshot")>;
 /// The placement service's own timer: an edge's watch has been held for watch_hold.
 using watch_end_atom = caf::atom_constant<caf::atom("watchend")>;
 
-/// Asks an actor for its counters as a string -> uint64 map.
-using stats_atom = caf::atom_constant<caf::atom("stats")>;
+/// stream_queue -> its consumer: items or an end arrived.
+using wake_atom = caf::atom_constant<caf::atom("wake")>;
+
+/// stream_queue -> a producer it made wait: there is room again.
+using resume_atom = caf::atom_constant<caf::atom("resume")>;
 
 } // namespace kite

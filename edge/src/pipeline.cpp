@@ -1,0 +1,154 @@
+#include "kite/edge/pipeline.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "kite/actors/replay_source.hpp"
+#include "kite/actors/stage.hpp"
+#include "kite/actors/stages.hpp"
+#include "kite/actors/synthetic_source.hpp"
+#include "kite/actors/udp_source.hpp"
+#include "kite/edge/offload_sink.hpp"
+#include "kite/runtime/error.hpp"
+#include "kite/runtime/outlet.hpp"
+
+namespace kite::edge {
+
+namespace {
+
+using queue_map = std::map<std::string, std::shared_ptr<stream_queue>>;
+
+outlet outlet_of(const pipeline_node& node, const queue_map& queues) {
+  std::vector<std::shared_ptr<stream_queue>> targets;
+  for (const auto& name : node.to)
+    targets.push_back(queues.at(name));
+  return outlet{node.name, std::move(targets)};
+}
+
+/// The logic of a stage or of a log or file sink; nullptr for the other kinds.
+std::shared_ptr<actors::stage_logic_factory> logic_of(const pipeline_node& node) {
+  return std::visit(
+      [&node](const auto& k) -> std::shared_ptr<actors::stage_logic_factory> {
+        using kind = std::decay_t<decltype(k)>;
+        actors::stage_logic_factory make;
+        if constexpr (std::is_same_v<kind, filter_config>)
+          make = [k] { return actors::make_filter(k); };
+        else if constexpr (std::is_same_v<kind, downsample_config>)
+          make = [k] { return actors::make_downsample(k); };
+        else if constexpr (std::is_same_v<kind, window_config>)
+          make = [k] { return actors::make_window(k); };
+        else if constexpr (std::is_same_v<kind, threshold_config>)
+          make = [k] { return actors::make_threshold(k); };
+        else if constexpr (std::is_same_v<kind, batcher_config>)
+          make = [k] { return actors::make_batcher(k); };
+        else if constexpr (std::is_same_v<kind, log_sink_config>)
+          make = [k, name = node.name] { return actors::make_log_sink(k, name); };
+        else if constexpr (std::is_same_v<kind, file_sink_config>)
+          make = [k] { return actors::make_file_sink(k); };
+        else
+          return nullptr;
+        return std::make_shared<actors::stage_logic_factory>(std::move(make));
+      },
+      node.kind);
+}
+
+/// Checks what a node will open, so a wrong path fails the start, not a restart loop.
+caf::error check_files(const pipeline_node& node) {
+  if (const auto* replay = std::get_if<replay_config>(&node.kind)) {
+    if (auto reader = actors::sample_reader::open(replay->file, replay->encoding); !reader)
+      return make_error(errc::config, fmt::format("pipeline.sources.{}: {}", node.name,
+                                                  describe(reader.error())));
+  }
+  if (const auto* file = std::get_if<file_sink_config>(&node.kind)) {
+    auto* out = std::fopen(file->path.c_str(), "a");
+    if (out == nullptr)
+      return make_error(
+          errc::config,
+          fmt::format("pipeline.sinks.{}: cannot open '{}' for appending", node.name, file->path));
+    std::fclose(out);
+  }
+  return {};
+}
+
+child_start start_of(const pipeline_node& node, const edge_config& cfg, const registry& types,
+                     const caf::actor& router, const running_pipeline& p) {
+  auto in = p.queues.count(node.name) != 0 ? p.queues.at(node.name) : nullptr;
+  if (const auto* k = std::get_if<synthetic_config>(&node.kind))
+    return [k = *k, out = outlet_of(node, p.queues)](caf::actor_system& sys, const child_handles&) {
+      return sys.spawn(actors::synthetic_source, k, out);
+    };
+  if (const auto* k = std::get_if<replay_config>(&node.kind))
+    return [k = *k, out = outlet_of(node, p.queues), name = node.name](caf::actor_system& sys,
+                                                                       const child_handles&) {
+      return sys.spawn(actors::replay_source, name, k, out);
+    };
+  if (const auto* k = std::get_if<udp_config>(&node.kind))
+    return [k = *k, out = outlet_of(node, p.queues), name = node.name](caf::actor_system& sys,
+                                                                       const child_handles&) {
+      return sys.spawn(actors::udp_source, name, k, out);
+    };
+  if (const auto* k = std::get_if<offload_sink_config>(&node.kind)) {
+    auto setup = std::make_shared<offload_sink_setup>();
+    setup->name = node.name;
+    setup->cfg = *k;
+    setup->in = in;
+    setup->router = router;
+    if (k->upload) {
+      setup->types = &types.messages();
+      setup->store = p.spools.at(node.name);
+      setup->stream = fmt::format("{}/{}", cfg.node.node_id, node.name);
+      setup->drain_rate = cfg.spool.drain_rate;
+      setup->retry_interval = cfg.offload.retry_interval;
+    }
+    return [setup](caf::actor_system& sys, const child_handles&) {
+      return sys.spawn(offload_sink, setup);
+    };
+  }
+  auto out =
+      node.part == pipeline_node::role::sink ? outlet{node.name, {}} : outlet_of(node, p.queues);
+  return [in, out, make = logic_of(node)](caf::actor_system& sys, const child_handles&) {
+    return sys.spawn(actors::stage, in, out, make);
+  };
+}
+
+} // namespace
+
+bool running_pipeline::finished() const {
+  return std::all_of(sinks.begin(), sinks.end(), [](const auto& q) { return q->finished(); });
+}
+
+caf::expected<running_pipeline> start_pipeline(caf::actor_system& sys, const edge_config& cfg,
+                                               const registry& types, caf::actor router,
+                                               metrics* counts) {
+  running_pipeline p;
+  for (const auto& node : cfg.pipeline.nodes) {
+    if (auto err = check_files(node)) return err;
+    if (node.part != pipeline_node::role::source) {
+      auto queue = std::make_shared<stream_queue>(node.name, node.queue,
+                                                  cfg.pipeline.inputs_of(node.name), counts);
+      p.queues.emplace(node.name, queue);
+      if (node.part == pipeline_node::role::sink) p.sinks.push_back(queue);
+    }
+    const auto* offload = std::get_if<offload_sink_config>(&node.kind);
+    if (offload == nullptr || !offload->upload) continue;
+    auto spool_cfg = cfg.spool;
+    spool_cfg.path = fmt::format("{}/{}.spool", cfg.spool.directory, node.name);
+    auto opened = spool::open(spool_cfg);
+    if (!opened)
+      return make_error(errc::config,
+                        fmt::format("pipeline.sinks.{}: {}", node.name, describe(opened.error())));
+    p.spools.emplace(node.name, std::move(*opened));
+  }
+  // Sinks first, sources last: every node starts after the ones it feeds.
+  std::vector<child_spec> children;
+  for (auto part :
+       {pipeline_node::role::sink, pipeline_node::role::stage, pipeline_node::role::source})
+    for (const auto& node : cfg.pipeline.nodes)
+      if (node.part == part) children.push_back({node.name, start_of(node, cfg, types, router, p)});
+  p.nodes = spawn_supervisor(sys, "pipeline", cfg.supervision, std::move(children), counts);
+  return p;
+}
+
+} // namespace kite::edge
