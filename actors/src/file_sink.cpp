@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "kite/actors/item_value.hpp"
 #include "kite/actors/stages.hpp"
 
 namespace kite::actors {
@@ -26,7 +27,7 @@ public:
   void on_item(const caf::message& in, clock_type::time_point,
                std::vector<caf::message>&) override {
     // Flushed per line: a reader (or a crash) never sees half of one.
-    if (std::fprintf(file_, "%s\n", caf::to_string(in).c_str()) < 0 || std::fflush(file_) != 0)
+    if (std::fprintf(file_, "%s\n", item_text(in).c_str()) < 0 || std::fflush(file_) != 0)
       throw std::runtime_error(fmt::format("{}: cannot write: {}", path_, std::strerror(errno)));
   }
 

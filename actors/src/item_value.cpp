@@ -31,6 +31,10 @@ std::optional<double> item_value(const caf::message& item, const value_selector&
   return std::nullopt;
 }
 
+std::string item_text(const caf::message& item) {
+  return item.size() == 1 ? item.stringify(0) : caf::to_string(item);
+}
+
 std::pair<uint64_t, int64_t> item_origin(const caf::message& item) {
   if (item.match_elements<sensor_sample>()) {
     const auto& sample = item.get_as<sensor_sample>(0);

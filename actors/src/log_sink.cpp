@@ -1,5 +1,6 @@
 #include <spdlog/spdlog.h>
 
+#include "kite/actors/item_value.hpp"
 #include "kite/actors/stages.hpp"
 
 namespace kite::actors {
@@ -13,7 +14,7 @@ public:
 
   void on_item(const caf::message& in, clock_type::time_point,
                std::vector<caf::message>&) override {
-    spdlog::log(level_, "{}: {}", node_, caf::to_string(in));
+    spdlog::log(level_, "{}: {}", node_, item_text(in));
   }
 
 private:

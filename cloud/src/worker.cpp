@@ -125,13 +125,13 @@ int run_worker(const worker_config& cfg, const registry& types, const std::strin
       by_reason += fmt::format(" {}={}", wire::to_string(static_cast<wire::frame_error>(i)), n);
   const auto& hosted = host.stats();
   spdlog::info("worker '{}' stopped: requests={} activations={} crashes={} duplicates={} "
-               "fenced={} lapses={} frames_in={} frames_out={} frame_errors={} refused_keys={} "
-               "handler_failures={}{}",
+               "upload_duplicates={} fenced={} lapses={} frames_in={} frames_out={} "
+               "frame_errors={} refused_keys={} handler_failures={}{}",
                cfg.node.node_id, hosted.requests.load(), hosted.activations.load(), host.crashes(),
-               stats.duplicates.load(), stats.fenced.load() + hosted.fenced.load(),
-               stats.lapses.load(), stats.frames_in.load(), stats.frames_out.load(),
-               stats.total_frame_errors(), stats.refused_keys.load(), stats.handler_failures.load(),
-               by_reason);
+               stats.duplicates.load(), hosted.upload_duplicates.load(),
+               stats.fenced.load() + hosted.fenced.load(), stats.lapses.load(),
+               stats.frames_in.load(), stats.frames_out.load(), stats.total_frame_errors(),
+               stats.refused_keys.load(), stats.handler_failures.load(), by_reason);
   return 0;
 }
 

@@ -132,8 +132,20 @@ std::unique_ptr<child_process> loopback_cluster::start_edge(const edge_options& 
   for (const auto& slot : workers_)
     upstreams += fmt::format("  - {{ endpoint: \"{}\", server_key: \"{}\" }}\n",
                              slot.route.empty() ? slot.endpoint : slot.route, slot.keys.public_key);
+  auto pipeline = !options.pipeline.empty()
+                      ? options.pipeline
+                      : fmt::format(R"(pipeline:
+  sources:
+    sensor: {{ kind: synthetic, rate_hz: {}, values: 8, count: {}, to: smooth }}
+  stages:
+    smooth: {{ kind: window, size: 4, to: cloud }}
+  sinks:
+    cloud: {{ kind: offload, type: {}, keys: {} }}
+)",
+                                    options.rate_hz, options.count, options.target, options.keys);
   // At debug, the edge logs each answer, which the tests read.
-  write_text(config, fmt::format(R"(kind: edge
+  write_text(config,
+             fmt::format(R"(kind: edge
 node_id: {}
 log: {{ level: debug }}
 link:
@@ -149,20 +161,13 @@ upstreams:
   local_fallback: {}
   local_after: {}
   service_times: {}
-pipeline:
-  sources:
-    sensor: {{ kind: synthetic, rate_hz: {}, values: 8, count: {}, to: smooth }}
-  stages:
-    smooth: {{ kind: window, size: 4, to: cloud }}
-  sinks:
-    cloud: {{ kind: offload, type: {}, keys: {} }}
+{}
 {}
 {})",
-                                 options.name, dir_, key, upstreams, options.retry_interval,
-                                 options.local_fallback, options.local_after, options.service_times,
-                                 options.rate_hz, options.count, options.target, options.keys,
-                                 options.metrics ? "metrics: {listen: \"127.0.0.1:0\"}" : "",
-                                 placement_section()));
+                         options.name, dir_, key, upstreams, options.retry_interval,
+                         options.local_fallback, options.local_after, options.service_times,
+                         pipeline, options.metrics ? "metrics: {listen: \"127.0.0.1:0\"}" : "",
+                         placement_section()));
   return std::make_unique<child_process>(
       std::vector<std::string>{KITE_EDGE_BIN, "--config", config},
       fmt::format("{}/{}.log", dir_, options.name));

@@ -30,6 +30,9 @@ struct edge_options {
   std::string target = "kite.summarize";
   /// offload.service_times, as YAML: what the edge declares a request costs it.
   std::string service_times = "{}";
+  /// YAML that replaces the default pipeline (a synthetic source of rate_hz and count, a
+  /// window of 4, and an offload sink to `target`); it may add a `spool:` section.
+  std::string pipeline{};
 };
 
 /// Owns a temp dir, keys, configs and the processes started from them.

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <optional>
+#include <string>
+#include <utility>
 
 #include <caf/message.hpp>
 
@@ -11,6 +13,9 @@ namespace kite::actors {
 
 /// The selected value of a sample or feature; none for other items or a missing channel.
 std::optional<double> item_value(const caf::message& item, const value_selector& selector);
+
+/// An item as one line of text, such as `kite.sensor_sample(5, 5000000, [5.000000])`.
+std::string item_text(const caf::message& item);
 
 /// The sequence number and timestamp of a sample or feature; zeros for other items.
 std::pair<uint64_t, int64_t> item_origin(const caf::message& item);
