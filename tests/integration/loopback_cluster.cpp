@@ -150,7 +150,7 @@ node_id: {}
 log: {{ level: debug }}
 link:
   heartbeat_interval: 100ms
-  heartbeat_misses: 5
+  heartbeat_misses: {}
   reconnect_min: 50ms
   reconnect_max: 500ms
 security:
@@ -164,8 +164,8 @@ upstreams:
 {}
 {}
 {})",
-                         options.name, dir_, key, upstreams, options.retry_interval,
-                         options.local_fallback, options.local_after, options.service_times,
+                         options.name, options.heartbeat_misses, dir_, key, upstreams,
+                         options.retry_interval, options.local_fallback, options.local_after, options.service_times,
                          pipeline, options.metrics ? "metrics: {listen: \"127.0.0.1:0\"}" : "",
                          placement_section()));
   return std::make_unique<child_process>(

@@ -17,6 +17,9 @@ struct edge_options {
   double rate_hz = 100;
   uint64_t count = 20;
   std::string retry_interval = "300ms";
+  /// Heartbeats (100 ms apart) missed before the edge declares a worker down; the worker
+  /// ends the edge's actors after as long a silence.
+  uint32_t heartbeat_misses = 5;
   /// Use a key the worker does not allow.
   bool unknown_key = false;
   /// Off unless a test asks: most follow requests through workers.
