@@ -11,6 +11,7 @@
 
 #include "kite/runtime/companion.hpp"
 #include "kite/runtime/error.hpp"
+#include "kite/runtime/metrics.hpp"
 #include "kite/runtime/protocol.hpp"
 
 namespace kite::edge {
@@ -73,6 +74,14 @@ offload_router::offload_router(caf::actor_system& sys, std::vector<std::shared_p
         return names;
       }()),
       answered_by_(uplinks_.size(), 0) {
+  if (counts != nullptr) {
+    const char* help = "Offloaded requests answered, by where they ran: on a worker, or on the "
+                       "edge itself while no worker hosted their type";
+    answered_on_edge_metric_ =
+        &counts->counter("kite_offload_answers_total", help, {{"ran_on", "edge"}});
+    answered_in_cloud_metric_ =
+        &counts->counter("kite_offload_answers_total", help, {{"ran_on", "worker"}});
+  }
   for (const auto& [type, cost] : cfg_.service_times)
     if (!may_host_on_edge(type))
       spdlog::warn("offload.service_times names '{}', which this edge does not run itself "
@@ -548,6 +557,9 @@ void offload_router::on_response(size_t host, uint64_t sequence, uint64_t epoch,
       req = std::move(i->second);
       pending_.erase(i);
       ++(host == placements_.edge() ? answered_on_edge_ : answered_by_[host]);
+      if (auto* metric =
+              host == placements_.edge() ? answered_on_edge_metric_ : answered_in_cloud_metric_)
+        metric->Increment();
       if (host == placements_.edge() && result) measure_on_edge(req);
       if (auto m = migration_of({req.type, req.key}); m != migrations_.end())
         release_if_drained(m->first, m->second);

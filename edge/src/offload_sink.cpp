@@ -7,6 +7,7 @@
 
 #include "kite/runtime/any_response.hpp"
 #include "kite/runtime/error.hpp"
+#include "kite/runtime/metrics.hpp"
 #include "kite/runtime/protocol.hpp"
 #include "kite/runtime/upload.hpp"
 
@@ -154,6 +155,20 @@ void send_spooled(sink_actor* self) {
   }
 }
 
+void update_metrics(sink_actor* self) {
+  auto& s = self->state;
+  const auto& setup = *s.setup;
+  if (setup.spool_records == nullptr) return;
+  const auto& stats = setup.store->stats();
+  setup.spool_records->Set(static_cast<double>(stats.records));
+  setup.spool_bytes->Set(static_cast<double>(stats.bytes));
+  setup.spool_dropped_full->Increment(
+      static_cast<double>(stats.dropped_full - s.dropped_full_seen));
+  setup.spool_dropped_age->Increment(static_cast<double>(stats.dropped_age - s.dropped_age_seen));
+  s.dropped_full_seen = stats.dropped_full;
+  s.dropped_age_seen = stats.dropped_age;
+}
+
 void finish_if_done(sink_actor* self) {
   auto& s = self->state;
   auto& setup = *s.setup;
@@ -180,6 +195,7 @@ void pump(sink_actor* self) {
       s.ticking = true;
       self->delayed_send(self, upload_tick, tick_atom::value);
     }
+    update_metrics(self);
   }
   finish_if_done(self);
 }
@@ -191,6 +207,11 @@ caf::behavior offload_sink(caf::stateful_actor<offload_sink_state>* self,
   auto& s = self->state;
   s.setup = std::move(setup);
   s.topped_up = clock_type::now();
+  if (s.setup->store != nullptr) {
+    // Counted from here on: drops before this incarnation are in the metrics already.
+    s.dropped_full_seen = s.setup->store->stats().dropped_full;
+    s.dropped_age_seen = s.setup->store->stats().dropped_age;
+  }
   s.setup->in->attach(self);
   self->send(self, wake_atom::value);
   return {

@@ -12,6 +12,7 @@
 #include "kite/actors/udp_source.hpp"
 #include "kite/edge/offload_sink.hpp"
 #include "kite/runtime/error.hpp"
+#include "kite/runtime/metrics.hpp"
 #include "kite/runtime/outlet.hpp"
 
 namespace kite::edge {
@@ -73,7 +74,7 @@ caf::error check_files(const pipeline_node& node) {
 }
 
 child_start start_of(const pipeline_node& node, const edge_config& cfg, const registry& types,
-                     const caf::actor& router, const running_pipeline& p) {
+                     const caf::actor& router, const running_pipeline& p, metrics* counts) {
   auto in = p.queues.count(node.name) != 0 ? p.queues.at(node.name) : nullptr;
   if (const auto* k = std::get_if<synthetic_config>(&node.kind))
     return [k = *k, out = outlet_of(node, p.queues)](caf::actor_system& sys, const child_handles&) {
@@ -101,6 +102,18 @@ child_start start_of(const pipeline_node& node, const edge_config& cfg, const re
       setup->stream = fmt::format("{}/{}", cfg.node.node_id, node.name);
       setup->drain_rate = cfg.spool.drain_rate;
       setup->retry_interval = cfg.offload.retry_interval;
+      if (counts != nullptr) {
+        prometheus::Labels sink{{"sink", node.name}};
+        setup->spool_records =
+            &counts->gauge("kite_spool_records", "Records an upload sink's spool holds", sink);
+        setup->spool_bytes =
+            &counts->gauge("kite_spool_bytes", "Payload bytes an upload sink's spool holds", sink);
+        const char* dropped = "Records an upload sink's spool dropped: full, or past max_age";
+        setup->spool_dropped_full = &counts->counter("kite_spool_dropped_total", dropped,
+                                                     {{"sink", node.name}, {"reason", "full"}});
+        setup->spool_dropped_age = &counts->counter("kite_spool_dropped_total", dropped,
+                                                    {{"sink", node.name}, {"reason", "age"}});
+      }
     }
     return [setup](caf::actor_system& sys, const child_handles&) {
       return sys.spawn(offload_sink, setup);
@@ -146,7 +159,8 @@ caf::expected<running_pipeline> start_pipeline(caf::actor_system& sys, const edg
   for (auto part :
        {pipeline_node::role::sink, pipeline_node::role::stage, pipeline_node::role::source})
     for (const auto& node : cfg.pipeline.nodes)
-      if (node.part == part) children.push_back({node.name, start_of(node, cfg, types, router, p)});
+      if (node.part == part)
+        children.push_back({node.name, start_of(node, cfg, types, router, p, counts)});
   p.nodes = spawn_supervisor(sys, "pipeline", cfg.supervision, std::move(children), counts);
   return p;
 }

@@ -41,6 +41,8 @@ TEST_CASE("a worker and an edge serve their supervision metrics on the port they
   CHECK_THAT(from_edge, Contains("kite_pipeline_items_total{node=\"smooth\"}"));
   CHECK_THAT(from_edge, Contains("kite_pipeline_dropped_total{node=\"cloud\",policy=\"block\"} 0"));
   CHECK_THAT(from_edge, Contains("kite_logical_actor_crashes_total{host=\"edge\"} 0"));
+  CHECK_THAT(from_edge, Contains("kite_offload_answers_total{ran_on=\"edge\"} 0"));
+  CHECK_THAT(from_edge, !Contains("kite_offload_answers_total{ran_on=\"worker\"} 0"));
   auto from_worker = http_get(metrics_port(cluster.worker_log()), "/metrics");
   CHECK_THAT(from_worker, Contains("kite_logical_actor_crashes_total{host=\"hosted\"} 0"));
 

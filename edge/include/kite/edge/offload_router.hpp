@@ -38,6 +38,10 @@
 #include "kite/runtime/registry.hpp"
 #include "kite/runtime/service_meter.hpp"
 
+namespace prometheus {
+class Counter;
+}
+
 namespace kite::edge {
 
 /// One request waiting for its answer.
@@ -269,6 +273,9 @@ private:
   /// Snapshot requests to actors leaving the edge, by their request number.
   std::map<uint64_t, migration> migrations_;
   uint64_t answered_on_edge_ = 0;
+  /// kite_offload_answers_total by where the request ran; null without metrics.
+  prometheus::Counter* answered_on_edge_metric_ = nullptr;
+  prometheus::Counter* answered_in_cloud_metric_ = nullptr;
   std::atomic<uint64_t> edge_activations_{0};
   uint64_t snapshots_kept_ = 0;
   uint64_t snapshots_sent_ = 0;

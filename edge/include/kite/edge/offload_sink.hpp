@@ -21,6 +21,11 @@
 #include "kite/runtime/pipeline_config.hpp"
 #include "kite/runtime/stream_queue.hpp"
 
+namespace prometheus {
+class Counter;
+class Gauge;
+} // namespace prometheus
+
 namespace kite::edge {
 
 /// What an offload sink needs, shared by its incarnations.
@@ -39,6 +44,12 @@ struct offload_sink_setup {
   double drain_rate = 0;
   /// How long to wait before sending again after the router failed a request.
   std::chrono::milliseconds retry_interval{1000};
+  /// Upload sinks: kite_spool_records, kite_spool_bytes and kite_spool_dropped_total, labelled
+  /// with the sink; null without metrics.
+  prometheus::Gauge* spool_records = nullptr;
+  prometheus::Gauge* spool_bytes = nullptr;
+  prometheus::Counter* spool_dropped_full = nullptr;
+  prometheus::Counter* spool_dropped_age = nullptr;
 };
 
 /// State of an offload sink.
@@ -60,6 +71,9 @@ struct offload_sink_state {
   /// Upload: a failed request paused sending until this time.
   std::chrono::steady_clock::time_point paused_until;
   bool ticking = false;
+  /// The spool's drop counts last copied into the metrics.
+  uint64_t dropped_full_seen = 0;
+  uint64_t dropped_age_seen = 0;
 };
 
 /// Sends every item of its queue to the logical actor the setup names.
