@@ -258,3 +258,284 @@ supervision:
   CHECK_THAT(text, Catch::Contains(
                        "key 'supervision.backoff.max': must not be less than backoff.initial"));
 }
+
+namespace {
+
+/// An edge config whose pipeline section is `pipeline` (and anything after it), on line 5.
+std::string edge_with(const std::string& pipeline) {
+  return "kind: edge\nnode_id: e\nsecurity: {curve: false}\n"
+         "upstreams: [{endpoint: \"tcp://127.0.0.1:5555\"}]\n" +
+         pipeline;
+}
+
+} // namespace
+
+TEST_CASE("config: a stage fed items it cannot take is named with its line and its feeder") {
+  kite::test::temp_dir dir;
+  auto path = dir.write("edge.yaml", edge_with(R"(pipeline:
+  sources:
+    imu: {kind: synthetic, to: smooth}
+  stages:
+    smooth: {kind: window, to: pack}
+    pack: {kind: batcher, to: out}
+  sinks:
+    out: {kind: log}
+)"));
+  auto cfg = kite::load_edge_config(path);
+  REQUIRE_FALSE(cfg);
+  CHECK(problems_of(cfg.error()) == path + ":10:18: key 'pipeline.stages.pack': a batcher stage "
+                                           "takes samples, but 'smooth' sends it features");
+}
+
+TEST_CASE("config: a stage fed two kinds of items is an error naming both feeders") {
+  kite::test::temp_dir dir;
+  auto path = dir.write("edge.yaml", edge_with(R"(pipeline:
+  sources:
+    imu: {kind: synthetic, to: [smooth, thin]}
+  stages:
+    smooth: {kind: window, to: thin}
+    thin: {kind: downsample, to: out}
+  sinks:
+    out: {kind: log}
+)"));
+  auto cfg = kite::load_edge_config(path);
+  REQUIRE_FALSE(cfg);
+  auto text = problems_of(cfg.error());
+  CHECK_THAT(text, Catch::Contains(path + ":10:11: key 'pipeline.stages.thin': takes "));
+  CHECK_THAT(text, Catch::Contains("samples from 'imu'"));
+  CHECK_THAT(text, Catch::Contains("features from 'smooth'"));
+}
+
+TEST_CASE("config: a cycle between two stages is reported") {
+  kite::test::temp_dir dir;
+  auto path = dir.write("edge.yaml", edge_with(R"(pipeline:
+  sources:
+    imu: {kind: synthetic, to: a}
+  stages:
+    a: {kind: filter, min: 0, to: [b, out]}
+    b: {kind: downsample, to: a}
+  sinks:
+    out: {kind: log}
+)"));
+  auto cfg = kite::load_edge_config(path);
+  REQUIRE_FALSE(cfg);
+  CHECK(problems_of(cfg.error()) ==
+        path + ":9:8: key 'pipeline.stages.a': is part of a cycle: items must flow from sources "
+               "to sinks");
+}
+
+TEST_CASE("config: an unknown `to:` name is an error that suggests the nearest node") {
+  kite::test::temp_dir dir;
+  auto path = dir.write("edge.yaml", edge_with(R"(pipeline:
+  sources:
+    imu: {kind: synthetic, to: smooth}
+  stages:
+    smooth: {kind: window, to: [clod]}
+  sinks:
+    cloud: {kind: log}
+)"));
+  auto cfg = kite::load_edge_config(path);
+  REQUIRE_FALSE(cfg);
+  auto text = problems_of(cfg.error());
+  CHECK_THAT(text, Catch::Contains(path + ":9:32: key 'pipeline.stages.smooth.to': no stage or "
+                                          "sink is called 'clod'; did you mean 'cloud'?"));
+  // Far from every name: no suggestion.
+  auto far = dir.write("far.yaml", edge_with("pipeline:\n"
+                                             "  sources: {imu: {kind: synthetic, to: warehouse}}\n"
+                                             "  sinks: {k: {kind: log}}\n"));
+  auto far_cfg = kite::load_edge_config(far);
+  REQUIRE_FALSE(far_cfg);
+  auto far_text = problems_of(far_cfg.error());
+  CHECK_THAT(far_text, Catch::Contains("key 'pipeline.sources.imu.to': no stage or sink is called "
+                                       "'warehouse'"));
+  CHECK_THAT(far_text, !Catch::Contains("did you mean"));
+}
+
+TEST_CASE("config: an upload sink needs spool.directory") {
+  kite::test::temp_dir dir;
+  auto pipeline = std::string{R"(pipeline:
+  sources:
+    imu: {kind: synthetic, to: cloud}
+  sinks:
+    cloud: {kind: offload, type: kite.summarize, upload: true}
+)"};
+  auto path = dir.write("edge.yaml", edge_with(pipeline));
+  auto cfg = kite::load_edge_config(path);
+  REQUIRE_FALSE(cfg);
+  CHECK(problems_of(cfg.error()) ==
+        path + ":9:58: key 'pipeline.sinks.cloud.upload': needs a spool: set spool.directory to "
+               "a directory the agent can write");
+  auto spooled = kite::load_edge_config(
+      dir.write("spooled.yaml", edge_with(pipeline + "spool: {directory: " + dir.path() + "}\n")));
+  REQUIRE(spooled);
+  CHECK(spooled->spool.directory == dir.path());
+  CHECK(std::get<kite::offload_sink_config>(spooled->pipeline.find("cloud")->kind).upload);
+}
+
+TEST_CASE("config: a node name used twice in the pipeline is an error") {
+  kite::test::temp_dir dir;
+  auto path = dir.write("edge.yaml", edge_with(R"(pipeline:
+  sources:
+    imu: {kind: synthetic, to: x}
+  stages:
+    x: {kind: downsample, to: out}
+  sinks:
+    out: {kind: log}
+    x: {kind: log}
+)"));
+  auto cfg = kite::load_edge_config(path);
+  REQUIRE_FALSE(cfg);
+  CHECK(problems_of(cfg.error()) ==
+        path + ":12:5: key 'pipeline.sinks.x': the name 'x' is used twice in the pipeline");
+  auto same_section = dir.write("same.yaml", edge_with(R"(pipeline:
+  sources:
+    imu: {kind: synthetic, to: out}
+  sinks:
+    out: {kind: log}
+    out: {kind: file, path: /tmp/out.txt}
+)"));
+  auto twice = kite::load_edge_config(same_section);
+  REQUIRE_FALSE(twice);
+  CHECK_THAT(problems_of(twice.error()),
+             Catch::Contains(same_section +
+                             ":10:5: key 'pipeline.sinks.out': the name 'out' is used twice"));
+}
+
+TEST_CASE("config: every kind of source, stage and sink loads with its settings") {
+  kite::test::temp_dir dir;
+  auto path = dir.write("edge.yaml", edge_with(R"(pipeline:
+  queue: {capacity: 50, when_full: drop_newest}
+  sources:
+    gen: {kind: synthetic, rate_hz: 20, values: 3, count: 7, seed: 42, pattern: ramp, to: pass}
+    rec: {kind: replay, file: /data/imu.csv, speed: 2, loop: true, to: pass}
+    raw: {kind: replay, file: /data/imu.rec, speed: 0, to: pass}
+    net: {kind: udp, listen: "127.0.0.1:7400", to: pass}
+  stages:
+    pass:
+      kind: filter
+      channel: 1
+      min: -1
+      max: 1.5
+      to: thin
+      queue: {capacity: 5, when_full: drop_oldest}
+    thin: {kind: downsample, every: 3, to: [smooth, pack]}
+    smooth: {kind: window, size: 8, channel: 2, to: hot}
+    hot: {kind: threshold, statistic: max, below: -0.5, hysteresis: 0.25, to: [alarms, save]}
+    pack: {kind: batcher, size: 20, max_delay: 250ms, to: cloud}
+  sinks:
+    alarms: {kind: log, level: warn}
+    save: {kind: file, path: /tmp/alarms.txt}
+    cloud:
+      kind: offload
+      type: kite.summarize
+      key: arm
+      keys: 4
+      upload: true
+      max_in_flight: 9
+      queue: {when_full: block}
+spool: {directory: /var/lib/kite}
+)"));
+  auto cfg = kite::load_edge_config(path);
+  REQUIRE(cfg);
+  const auto& p = cfg->pipeline;
+  std::vector<std::string> kinds;
+  for (const auto& node : p.nodes)
+    kinds.push_back(node.name + ":" + kite::kind_name(node.kind));
+  CHECK(kinds == std::vector<std::string>{"gen:synthetic", "rec:replay", "raw:replay", "net:udp",
+                                          "pass:filter", "thin:downsample", "smooth:window",
+                                          "hot:threshold", "pack:batcher", "alarms:log",
+                                          "save:file", "cloud:offload"});
+
+  const auto& gen = std::get<kite::synthetic_config>(p.find("gen")->kind);
+  CHECK(gen.rate_hz == 20);
+  CHECK(gen.values == 3);
+  CHECK(gen.count == 7);
+  CHECK(gen.seed == 42);
+  CHECK(gen.pattern == kite::synthetic_config::shape::ramp);
+  const auto& rec = std::get<kite::replay_config>(p.find("rec")->kind);
+  CHECK(rec.file == "/data/imu.csv");
+  CHECK(rec.encoding == kite::replay_config::format::csv); // by the extension
+  CHECK(rec.speed == 2);
+  CHECK(rec.loop);
+  const auto& raw = std::get<kite::replay_config>(p.find("raw")->kind);
+  CHECK(raw.encoding == kite::replay_config::format::binary);
+  CHECK(raw.speed == 0);
+  CHECK_FALSE(raw.loop);
+  CHECK(std::get<kite::udp_config>(p.find("net")->kind).listen == "127.0.0.1:7400");
+  CHECK(p.inputs_of("pass") == std::vector<std::string>{"gen", "rec", "raw", "net"});
+
+  const auto& pass = std::get<kite::filter_config>(p.find("pass")->kind);
+  CHECK(pass.value.channel == 1u);
+  CHECK(pass.min == -1);
+  CHECK(pass.max == 1.5);
+  CHECK(std::get<kite::downsample_config>(p.find("thin")->kind).every == 3);
+  CHECK(p.find("thin")->to == std::vector<std::string>{"smooth", "pack"});
+  const auto& smooth = std::get<kite::window_config>(p.find("smooth")->kind);
+  CHECK(smooth.size == 8);
+  CHECK(smooth.channel == 2u);
+  const auto& hot = std::get<kite::threshold_config>(p.find("hot")->kind);
+  CHECK(hot.value.of_feature == kite::value_selector::statistic::max);
+  CHECK_FALSE(hot.value.channel);
+  CHECK_FALSE(hot.above);
+  CHECK(hot.below == -0.5);
+  CHECK(hot.hysteresis == 0.25);
+  const auto& pack = std::get<kite::batcher_config>(p.find("pack")->kind);
+  CHECK(pack.size == 20);
+  CHECK(pack.max_delay == 250ms);
+
+  CHECK(std::get<kite::log_sink_config>(p.find("alarms")->kind).level == "warn");
+  CHECK(std::get<kite::file_sink_config>(p.find("save")->kind).path == "/tmp/alarms.txt");
+  const auto& cloud = std::get<kite::offload_sink_config>(p.find("cloud")->kind);
+  CHECK(cloud.type == "kite.summarize");
+  CHECK(cloud.key == "arm");
+  CHECK(cloud.keys == 4);
+  CHECK(cloud.upload);
+  CHECK(cloud.max_in_flight == 9);
+  CHECK(p.find("cloud")->to.empty());
+
+  // The pipeline's queue is every node's default; a node's own settings override it, key by key.
+  auto policy = [&](const char* name) { return kite::policy_name(p.find(name)->queue.when_full); };
+  CHECK(p.find("pass")->queue.capacity == 5);
+  CHECK(policy("pass") == "drop_oldest");
+  CHECK(p.find("thin")->queue.capacity == 50);
+  CHECK(policy("thin") == "drop_newest");
+  CHECK(p.find("cloud")->queue.capacity == 50);
+  CHECK(policy("cloud") == "block");
+}
+
+TEST_CASE("config: spool settings load, and without them the defaults hold") {
+  kite::test::temp_dir dir;
+  auto set = kite::load_edge_config(dir.write("set.yaml", edge_with(std::string{minimal_pipeline} +
+                                                                    R"(spool:
+  directory: /var/lib/kite
+  max_bytes: 8192
+  max_age: 2h
+  when_full: drop_newest
+  sync_full: true
+  drain_rate: 0
+)")));
+  REQUIRE(set);
+  CHECK(set->spool.directory == "/var/lib/kite");
+  CHECK(set->spool.max_bytes == 8192);
+  CHECK(set->spool.max_age == 2h);
+  CHECK(set->spool.policy == kite::spool_config::when_full::drop_newest);
+  CHECK(set->spool.sync_full);
+  CHECK(set->spool.drain_rate == 0);
+
+  auto defaults = kite::load_edge_config(dir.write("defaults.yaml", edge_with(minimal_pipeline)));
+  REQUIRE(defaults);
+  CHECK(defaults->spool.directory.empty());
+  CHECK(defaults->spool.max_bytes == 64ull * 1024 * 1024);
+  CHECK(defaults->spool.max_age == 24h);
+  CHECK(defaults->spool.policy == kite::spool_config::when_full::drop_oldest);
+  CHECK_FALSE(defaults->spool.sync_full);
+  CHECK(defaults->spool.drain_rate == 1000);
+
+  auto small = dir.write("small.yaml", edge_with(std::string{minimal_pipeline} +
+                                                 "spool: {max_bytes: 100, max_age: 10ms}\n"));
+  auto bad = kite::load_edge_config(small);
+  REQUIRE_FALSE(bad);
+  auto text = problems_of(bad.error());
+  CHECK_THAT(text, Catch::Contains(small + ":8:20: key 'spool.max_bytes': must be at least 4096"));
+  CHECK_THAT(text, Catch::Contains(small + ":8:34: key 'spool.max_age': must be at least 1s"));
+}
