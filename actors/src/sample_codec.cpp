@@ -124,8 +124,13 @@ caf::expected<std::optional<recorded_sample>> sample_reader::next() {
   if (broken_) return std::optional<recorded_sample>{};
   auto offset = static_cast<long long>(in_.tellg());
   uint32_t count = 0;
-  if (!get_le(in_, out.timestamp_ns)) return std::optional<recorded_sample>{};
+  // No byte left is the end; some, but not a whole timestamp, is a cut sample.
+  if (in_.peek() == std::char_traits<char>::eof()) return std::optional<recorded_sample>{};
   broken_ = true; // until the whole sample is read
+  if (!get_le(in_, out.timestamp_ns))
+    return make_error(errc::io, fmt::format("{}: byte {}: the file ends inside a sample's "
+                                            "timestamp",
+                                            path_, offset));
   if (!get_le(in_, count) || count > max_recorded_values)
     return make_error(errc::io, fmt::format("{}: byte {}: a sample's channel count is missing "
                                             "or above {}",

@@ -14,9 +14,10 @@ public:
                std::vector<caf::message>& out) override {
     auto value = item_value(in, cfg_.value);
     if (!value) return;
-    // The value's distance past the limit, positive beyond it, for above and below alike.
+    // The value's distance past the limit, positive beyond it, for above and below alike; a
+    // raised alarm clears only once the value is back by more than the hysteresis.
     auto past = cfg_.above ? *value - *cfg_.above : *cfg_.below - *value;
-    bool crossed = raised_ ? past > -cfg_.hysteresis : past > 0;
+    bool crossed = raised_ ? past >= -cfg_.hysteresis : past > 0;
     if (crossed == raised_) return;
     raised_ = crossed;
     alarm a;

@@ -11,6 +11,7 @@
 #include "kite/edge/pipeline.hpp"
 #include "kite/runtime/error.hpp"
 #include "kite/runtime/node.hpp"
+#include "kite/runtime/service_manager.hpp"
 #include "kite/runtime/supervisor.hpp"
 
 namespace kite::edge {
@@ -77,9 +78,23 @@ int run_edge(const edge_config& cfg, const registry& types) {
   caf::scoped_actor self{sys};
   caf::error pipeline_failure;
   self->monitor(pipeline->nodes.supervisor);
+  notify_service_manager(fmt::format("READY=1\nSTATUS=edge {} runs a pipeline of {} nodes",
+                                     cfg.node.node_id, cfg.pipeline.nodes.size()));
+  auto watchdog = watchdog_interval();
+  auto watchdog_due = std::chrono::steady_clock::now();
   // Poll rather than block on signals: a run of bounded sources also ends once its sinks have
   // handled everything.
   while (wait_for_stop_signal(std::chrono::milliseconds(0)) == 0) {
+    if (watchdog && std::chrono::steady_clock::now() >= watchdog_due) {
+      // Alive means the scheduler still runs actors: the pipeline's supervisor answers.
+      watchdog_due = std::chrono::steady_clock::now() + *watchdog / 2;
+      self->request(pipeline->nodes.supervisor, *watchdog / 4, report_atom::value)
+          .receive([](const supervisor_report&) { notify_service_manager("WATCHDOG=1"); },
+                   [&](const caf::error& err) {
+                     spdlog::warn("edge '{}': the pipeline did not answer the watchdog: {}",
+                                  cfg.node.node_id, describe(err));
+                   });
+    }
     self->receive([&](caf::down_msg& down) { pipeline_failure = std::move(down.reason); },
                   caf::after(std::chrono::milliseconds(50)) >> [] {});
     if (pipeline_failure) {
@@ -98,6 +113,7 @@ int run_edge(const edge_config& cfg, const registry& types) {
     }
     if (pipeline->finished()) break;
   }
+  notify_service_manager("STOPPING=1");
   // The supervisor stops sources, stages and sinks in that order, each within its timeout.
   self->send_exit(pipeline->nodes.supervisor, caf::exit_reason::user_shutdown);
   self->wait_for(pipeline->nodes.supervisor);

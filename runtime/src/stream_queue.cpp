@@ -91,7 +91,10 @@ void stream_queue::end(const std::string& producer) {
   caf::actor to_wake;
   {
     std::lock_guard<std::mutex> guard{mutex_};
-    if (!ended_.insert(producer).second) return;
+    // Only the producers it was built with count: a miswired end must not end the queue early.
+    if (std::find(producers_.begin(), producers_.end(), producer) == producers_.end() ||
+        !ended_.insert(producer).second)
+      return;
     if (!wake_pending_) {
       wake_pending_ = true;
       to_wake = consumer_;
@@ -102,7 +105,7 @@ void stream_queue::end(const std::string& producer) {
 
 bool stream_queue::ended() const {
   std::lock_guard<std::mutex> guard{mutex_};
-  return items_.empty() && ended_.size() >= producers_.size();
+  return items_.empty() && ended_.size() == producers_.size();
 }
 
 size_t stream_queue::depth() const {
