@@ -9,7 +9,7 @@ KITE_BUILD=${KITE_BUILD:-$KITE_ROOT/build}
 KITE_PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache
   libcaf-dev cppzmq-dev libzmq3-dev libfmt-dev libspdlog-dev catch2 libyaml-cpp-dev
-  prometheus-cpp-dev libsqlite3-dev
+  prometheus-cpp-dev libsqlite3-dev systemd
 )
 
 kite_install_packages() {
@@ -30,8 +30,11 @@ kite_install_packages() {
 # Configures the build directory and builds the given targets (all when none are given).
 kite_build() {
   echo "==> configuring in $KITE_BUILD"
+  # KITE_CMAKE_ARGS adds settings, such as -DKITE_TESTS=OFF for a package build.
+  # shellcheck disable=SC2086
   cmake -S "$KITE_ROOT" -B "$KITE_BUILD" -G Ninja \
-    -DCMAKE_BUILD_TYPE="${KITE_BUILD_TYPE:-RelWithDebInfo}" -DKITE_TESTS=ON >/dev/null
+    -DCMAKE_BUILD_TYPE="${KITE_BUILD_TYPE:-RelWithDebInfo}" -DKITE_TESTS=ON \
+    ${KITE_CMAKE_ARGS:-} >/dev/null
   echo "==> building ${*:-everything}"
   local targets=()
   for t in "$@"; do targets+=(--target "$t"); done
