@@ -55,7 +55,9 @@ void send_request(sink_actor* self, caf::message payload, uint64_t sequence) {
         --s.in_flight;
         if (answer) {
           ++s.answered;
-          spdlog::debug("({}, {}) answered {}", setup.cfg.type, key, caf::to_string(*answer));
+          // Checked first: printing an answer costs more than sending the request.
+          if (spdlog::should_log(spdlog::level::debug))
+            spdlog::debug("({}, {}) answered {}", setup.cfg.type, key, caf::to_string(*answer));
         } else if (sequence != 0 && !rejected(answer.error())) {
           // Kept in the spool: sent again, in order, once the pause is over.
           spdlog::warn("{}: ({}, {}) failed, sending again in {} ms: {}", setup.name,

@@ -1,4 +1,4 @@
-// kite.echo: answers every blob with itself; the benchmark's and smoke tests' far end.
+// kite.echo: answers every request with itself; the far end of benchmarks and smoke tests.
 #pragma once
 
 #include <caf/behavior.hpp>
@@ -6,7 +6,7 @@
 
 namespace kite::actors {
 
-/// Returns each blob unchanged.
+/// Returns each request unchanged.
 caf::behavior echo(caf::event_based_actor* self);
 
 } // namespace kite::actors
