@@ -1,5 +1,7 @@
 #include "kite/edge/edge_agent.hpp"
 
+#include <csignal>
+
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/detail/scope_guard.hpp>
@@ -17,6 +19,9 @@
 namespace kite::edge {
 
 int run_edge(const edge_config& cfg, const registry& types) {
+  // A file size limit (or RLIMIT_FSIZE in a unit) then fails a spool write with an error the
+  // sink reports and survives, instead of killing the agent.
+  std::signal(SIGXFSZ, SIG_IGN);
   caf::actor_system_config sys_cfg;
   auto keys = prepare_node(cfg.node, types, sys_cfg);
   if (!keys) {
