@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "kite/actors/messages.hpp"
 #include "kite/actors/stages.hpp"
 
@@ -17,8 +19,11 @@ public:
     if (batch_.samples.size() >= cfg_.size) send(out);
   }
 
-  // Four checks per max_delay: a partial batch leaves at most a quarter late.
-  clock_type::duration tick_interval() const override { return cfg_.max_delay / 4; }
+  // Four checks per max_delay: a partial batch leaves at most a quarter late; not more often
+  // than each millisecond, which a tiny max_delay would ask for.
+  clock_type::duration tick_interval() const override {
+    return std::max<clock_type::duration>(cfg_.max_delay / 4, std::chrono::milliseconds{1});
+  }
 
   void on_tick(clock_type::time_point now, std::vector<caf::message>& out) override {
     if (!batch_.samples.empty() && now - oldest_at_ >= cfg_.max_delay) send(out);

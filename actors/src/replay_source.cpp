@@ -15,6 +15,10 @@ using clock_type = std::chrono::steady_clock;
 /// Samples sent per turn when replaying as fast as possible, before yielding the thread.
 constexpr int samples_per_turn = 64;
 
+/// A pause longer than this between two recorded samples (after scaling) is a gap in the
+/// recording, not a pace to keep: the replay goes on from the next sample at once.
+constexpr std::chrono::seconds longest_pause{60};
+
 /// Reads ahead to the next well-formed sample; false at the end of the recording.
 bool read_next(replay_source_state& s) {
   for (;;) {
@@ -25,7 +29,9 @@ bool read_next(replay_source_state& s) {
       continue;
     }
     if (!*sample) {
-      if (!s.cfg.loop || s.emitted == 0) return false;
+      // A pass without a sample (the file was emptied meanwhile) would loop forever.
+      if (!s.cfg.loop || s.read_this_pass == 0) return false;
+      s.read_this_pass = 0;
       s.reader->rewind();
       s.first_ns.reset(); // the next pass is paced from its own first sample
       continue;
@@ -34,23 +40,33 @@ bool read_next(replay_source_state& s) {
       s.first_ns = (*sample)->timestamp_ns;
       s.started = clock_type::now();
     }
+    ++s.read_this_pass;
     s.next = std::move(*sample);
     return true;
   }
 }
 
-clock_type::time_point due_at(const replay_source_state& s) {
-  auto offset = static_cast<double>(s.next->timestamp_ns - *s.first_ns) / s.cfg.speed;
+/// When the next sample is due; a gap or a step back in the recording's clock paces the replay
+/// again from that sample, due now.
+clock_type::time_point due_at(replay_source_state& s) {
+  // In doubles: a corrupt timestamp must not overflow the subtraction.
+  auto offset =
+      (static_cast<double>(s.next->timestamp_ns) - static_cast<double>(*s.first_ns)) / s.cfg.speed;
+  if (offset < 0 || offset > std::chrono::duration<double, std::nano>(longest_pause).count()) {
+    s.first_ns = s.next->timestamp_ns;
+    s.started = clock_type::now();
+    return s.started;
+  }
   return s.started + std::chrono::duration_cast<clock_type::duration>(
-                         std::chrono::duration<double, std::nano>(std::max(0.0, offset)));
+                         std::chrono::duration<double, std::nano>(offset));
 }
 
 void emit_due(caf::stateful_actor<replay_source_state>* self) {
   auto& s = self->state;
   for (int sent = 0; s.next; ++sent) {
     auto now = clock_type::now();
-    if (s.cfg.speed > 0 && due_at(s) > now) {
-      self->delayed_send(self, due_at(s) - now, tick_atom::value);
+    if (auto due = s.cfg.speed > 0 ? due_at(s) : now; due > now) {
+      self->delayed_send(self, due - now, tick_atom::value);
       return;
     }
     if (s.cfg.speed == 0 && sent == samples_per_turn) {

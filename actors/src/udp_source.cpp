@@ -25,12 +25,17 @@ namespace {
 /// How long recv blocks before the actor looks at its mailbox: the latency of stopping.
 constexpr std::chrono::milliseconds mailbox_check{100};
 
-caf::expected<int> bind_udp(const std::string& listen) {
+} // namespace
+
+caf::expected<std::shared_ptr<udp_socket>> udp_socket::bind(const std::string& listen) {
   auto colon = listen.rfind(':');
   if (colon == std::string::npos)
     return make_error(errc::config, fmt::format("udp listen '{}': expected host:port", listen));
   auto host = listen.substr(0, colon);
   auto port = listen.substr(colon + 1);
+  // [::1]:7400 names an IPv6 address; getaddrinfo wants it without the brackets.
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_DGRAM;
@@ -41,7 +46,7 @@ caf::expected<int> bind_udp(const std::string& listen) {
     return make_error(errc::io, fmt::format("udp listen '{}': {}", listen, gai_strerror(rc)));
   auto free_found = caf::detail::make_scope_guard([found] { freeaddrinfo(found); });
   int fd = socket(found->ai_family, found->ai_socktype | SOCK_CLOEXEC, 0);
-  if (fd < 0 || bind(fd, found->ai_addr, found->ai_addrlen) != 0) {
+  if (fd < 0 || ::bind(fd, found->ai_addr, found->ai_addrlen) != 0) {
     auto err = make_error(
         errc::io, fmt::format("udp listen '{}': cannot bind: {}", listen, std::strerror(errno)));
     if (fd >= 0) close(fd);
@@ -49,28 +54,25 @@ caf::expected<int> bind_udp(const std::string& listen) {
   }
   timeval timeout{0, static_cast<suseconds_t>(mailbox_check.count() * 1000)};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  return fd;
+  return std::shared_ptr<udp_socket>{new udp_socket{fd}};
 }
 
-uint16_t bound_port(int fd) {
+udp_socket::~udp_socket() {
+  close(fd_);
+}
+
+uint16_t udp_socket::port() const {
   sockaddr_storage addr{};
   socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
   if (addr.ss_family == AF_INET6) return ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port);
   return ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
 }
 
-} // namespace
-
-void udp_source(caf::blocking_actor* self, std::string node, udp_config cfg, outlet out) {
-  auto fd = bind_udp(cfg.listen);
-  if (!fd) {
-    spdlog::error("{}: {}", node, describe(fd.error()));
-    self->fail_state(fd.error());
-    return;
-  }
-  auto close_socket = caf::detail::make_scope_guard([fd = *fd] { close(fd); });
-  spdlog::info("{}: listening for samples on udp port {}", node, bound_port(*fd));
+void udp_source(caf::blocking_actor* self, std::string node, std::shared_ptr<udp_socket> socket,
+                outlet out) {
+  const int fd = socket->fd();
+  spdlog::info("{}: listening for samples on udp port {}", node, socket->port());
   std::vector<char> datagram(65536);
   std::vector<float> values;
   uint64_t sequence = 0;
@@ -85,7 +87,7 @@ void udp_source(caf::blocking_actor* self, std::string node, udp_config cfg, out
                   caf::after(out.holding() ? mailbox_check : std::chrono::milliseconds{0}) >>
                       [] {});
     if (!running || out.holding()) continue;
-    auto n = recv(*fd, datagram.data(), datagram.size(), 0);
+    auto n = recv(fd, datagram.data(), datagram.size(), 0);
     if (n < 0) continue; // the timeout, or a signal: look at the mailbox again
     if (!parse_values(std::string_view{datagram.data(), static_cast<size_t>(n)}, values)) {
       ++malformed;

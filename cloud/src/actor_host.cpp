@@ -52,8 +52,9 @@ void actor_host::handle(inbound_request& req) {
     uplink_.respond_error(req, describe(target.error()));
     return;
   }
-  if (req.payload.match_elements<upload_record>() && !unwrap_upload(req)) return;
-  uplink_.relay(target->actor, req);
+  // A copy of an upload the actor had is answered here, but a snapshot it made due still goes.
+  if (!req.payload.match_elements<upload_record>() || unwrap_upload(req))
+    uplink_.relay(target->actor, req);
   // Queued behind the request, so the snapshot includes what it changed.
   if (target->snapshot_due) request_snapshot(target->actor, req.peer, req.epoch, id_of(req));
 }
@@ -74,7 +75,7 @@ bool actor_host::unwrap_upload(inbound_request& req) {
   {
     std::lock_guard<std::mutex> guard{active_->mutex};
     auto i = active_->actors.find(id_of(req));
-    // Ended meanwhile (a crash): the relay fails, and the edge sends the record again.
+    // Ended meanwhile (a crash): the relay fails, and the edge sends the record again later.
     first_time =
         i == active_->actors.end() || i->second.uploads[record.stream].first_time(record.sequence);
   }

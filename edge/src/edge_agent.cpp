@@ -101,6 +101,8 @@ int run_edge(const edge_config& cfg, const registry& types) {
                    });
     }
     self->receive([&](caf::down_msg& down) { pipeline_failure = std::move(down.reason); },
+                  // A watchdog answer that came after its timeout.
+                  [](const supervisor_report&) {},
                   caf::after(std::chrono::milliseconds(50)) >> [] {});
     if (pipeline_failure) {
       // Past its restart intensity: exit, so the service manager restarts the whole agent.

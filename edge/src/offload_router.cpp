@@ -13,6 +13,7 @@
 #include "kite/runtime/error.hpp"
 #include "kite/runtime/metrics.hpp"
 #include "kite/runtime/protocol.hpp"
+#include "kite/runtime/upload.hpp"
 
 namespace kite::edge {
 
@@ -414,10 +415,13 @@ void offload_router::run_on_edge(const outgoing& out) {
     auto where = placements_.current(out.type, out.key);
     if (where && where->host == out.host && where->epoch == out.epoch) {
       auto instance = edge_instance({out.type, out.key});
+      caf::message payload;
       if (!instance)
         at_once = caf::make_message(std::move(instance.error())); // held back
+      else if (!local_payload(out, payload))
+        at_once = std::move(payload);
       else // under the lock: a migration's snapshot request is queued after it, never before
-        at_once = enqueue_request(*instance, handle_, out.sequence, out.payload);
+        at_once = enqueue_request(*instance, handle_, out.sequence, std::move(payload));
     } else {
       schedule(i, again, unhosted); // it left the edge meanwhile
     }
@@ -427,6 +431,29 @@ void offload_router::run_on_edge(const outgoing& out) {
     return;
   }
   dispatch(again, unhosted);
+}
+
+bool offload_router::local_payload(const outgoing& out, caf::message& payload) {
+  if (!out.payload.match_elements<upload_record>()) {
+    payload = out.payload;
+    return true;
+  }
+  // Unwrapped here as a worker would, with the same check for a copy it already ran.
+  const auto& record = out.payload.get_as<upload_record>(0);
+  const auto& types = local_types_->messages();
+  auto index = types.find(record.type);
+  if (index < 0 || !types.decode(static_cast<uint16_t>(index), record.payload.data(),
+                                 record.payload.size(), payload)) {
+    payload = caf::make_message(make_error(
+        errc::remote, fmt::format("upload record {} of stream '{}': cannot decode a '{}'",
+                                  record.sequence, record.stream, record.type)));
+    return false;
+  }
+  if (!local_uploads_[{out.type, out.key, record.stream}].first_time(record.sequence)) {
+    payload = caf::make_message(upload_duplicate{record.stream, record.sequence});
+    return false;
+  }
+  return true;
 }
 
 caf::expected<caf::actor> offload_router::edge_instance(const actor_id& id) {

@@ -30,11 +30,13 @@ int64_t now_ns() {
       .count();
 }
 
-/// An answer that says the actor will never take this item: retrying cannot help.
-bool rejected(const caf::error& err) {
-  return matches(err, errc::remote) || matches(err, errc::unknown_actor_type) ||
-         matches(err, errc::usage);
-}
+/// How often the actor's host may answer one spooled record with an error before the record
+/// is dropped: an error may pass (an actor that crashed, or is held back after crashing), but
+/// a record every attempt fails on would stop the stream behind it for good.
+constexpr uint32_t refusals_before_drop = 10;
+
+/// How often the spool drops records past max_age, at most.
+constexpr std::chrono::seconds expiry_interval{1};
 
 void pump(sink_actor* self);
 
@@ -42,8 +44,10 @@ void pump(sink_actor* self);
 void send_request(sink_actor* self, caf::message payload, uint64_t sequence) {
   auto& s = self->state;
   const auto& cfg = s.setup->cfg;
-  // Items take turns over the target's keys: key-0, key-1, ... when there are several.
-  auto key = cfg.keys > 1 ? fmt::format("{}-{}", cfg.key, s.sent % cfg.keys) : cfg.key;
+  // Items take turns over the target's keys: key-0, key-1, ... when there are several. A
+  // spooled record's turn is its sequence number, so a resent copy meets the actor that had it.
+  auto turn = sequence != 0 ? sequence : s.sent;
+  auto key = cfg.keys > 1 ? fmt::format("{}-{}", cfg.key, turn % cfg.keys) : cfg.key;
   ++s.sent;
   ++s.in_flight;
   auto request = caf::make_message(offload_atom::value, cfg.type, key, std::move(payload));
@@ -58,23 +62,32 @@ void send_request(sink_actor* self, caf::message payload, uint64_t sequence) {
           // Checked first: printing an answer costs more than sending the request.
           if (spdlog::should_log(spdlog::level::debug))
             spdlog::debug("({}, {}) answered {}", setup.cfg.type, key, caf::to_string(*answer));
-        } else if (sequence != 0 && !rejected(answer.error())) {
-          // Kept in the spool: sent again, in order, once the pause is over.
-          spdlog::warn("{}: ({}, {}) failed, sending again in {} ms: {}", setup.name,
-                       setup.cfg.type, key, setup.retry_interval.count(), describe(answer.error()));
-          s.sent_through = std::min(s.sent_through, sequence - 1);
-          s.paused_until = clock_type::now() + setup.retry_interval;
-          pump(self);
-          return;
+        } else if (sequence != 0) {
+          // Kept in the spool and sent again, in order, after a pause, unless the actor's host
+          // refused it too often; the router's own errors (no worker yet) never count.
+          auto refusals = matches(answer.error(), errc::remote) ? ++s.refusals[sequence] : 0;
+          if (refusals < refusals_before_drop) {
+            spdlog::warn("{}: ({}, {}) failed, sending again in {} ms: {}", setup.name,
+                         setup.cfg.type, key, setup.retry_interval.count(),
+                         describe(answer.error()));
+            s.sent_through = std::min(s.sent_through, sequence - 1);
+            s.paused_until = clock_type::now() + setup.retry_interval;
+            pump(self);
+            return;
+          }
+          ++s.failed;
+          spdlog::error("{}: ({}, {}) refused spooled record {} {} times, dropped: {}", setup.name,
+                        setup.cfg.type, key, sequence, refusals, describe(answer.error()));
         } else {
           ++s.failed;
-          spdlog::warn("{}: ({}, {}) failed{}: {}", setup.name, setup.cfg.type, key,
-                       sequence != 0 ? ", and the actor refuses it: dropped from the spool" : "",
+          spdlog::warn("{}: ({}, {}) failed: {}", setup.name, setup.cfg.type, key,
                        describe(answer.error()));
         }
-        if (sequence != 0)
+        if (sequence != 0) {
+          s.refusals.erase(sequence);
           if (auto err = setup.store->acknowledge({sequence}))
             spdlog::error("{}: {}", setup.name, describe(err));
+        }
         pump(self);
       });
 }
@@ -121,8 +134,12 @@ bool spool_queued(sink_actor* self) {
       return false;
     }
     s.unspooled.clear();
-    if (auto expired = setup.store->expire(at); expired && *expired > 0)
-      spdlog::warn("{}: dropped {} spooled records older than spool.max_age", setup.name, *expired);
+    if (auto now = clock_type::now(); now - s.expired_at >= expiry_interval) {
+      s.expired_at = now;
+      if (auto expired = setup.store->expire(at); expired && *expired > 0)
+        spdlog::warn("{}: dropped {} spooled records older than spool.max_age", setup.name,
+                     *expired);
+    }
   }
 }
 

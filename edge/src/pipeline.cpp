@@ -85,10 +85,10 @@ child_start start_of(const pipeline_node& node, const edge_config& cfg, const re
                                                                        const child_handles&) {
       return sys.spawn(actors::replay_source, name, k, out);
     };
-  if (const auto* k = std::get_if<udp_config>(&node.kind))
-    return [k = *k, out = outlet_of(node, p.queues), name = node.name](caf::actor_system& sys,
-                                                                       const child_handles&) {
-      return sys.spawn(actors::udp_source, name, k, out);
+  if (std::holds_alternative<udp_config>(node.kind))
+    return [socket = p.sockets.at(node.name), out = outlet_of(node, p.queues),
+            name = node.name](caf::actor_system& sys, const child_handles&) {
+      return sys.spawn(actors::udp_source, name, socket, out);
     };
   if (const auto* k = std::get_if<offload_sink_config>(&node.kind)) {
     auto setup = std::make_shared<offload_sink_setup>();
@@ -99,7 +99,9 @@ child_start start_of(const pipeline_node& node, const edge_config& cfg, const re
     if (k->upload) {
       setup->types = &types.messages();
       setup->store = p.spools.at(node.name);
-      setup->stream = fmt::format("{}/{}", cfg.node.node_id, node.name);
+      // The spool's identity: a recreated spool's numbers are a new stream to workers.
+      setup->stream =
+          fmt::format("{}/{}#{}", cfg.node.node_id, node.name, p.spools.at(node.name)->identity());
       setup->drain_rate = cfg.spool.drain_rate;
       setup->retry_interval = cfg.offload.retry_interval;
       if (counts != nullptr) {
@@ -138,6 +140,13 @@ caf::expected<running_pipeline> start_pipeline(caf::actor_system& sys, const edg
   running_pipeline p;
   for (const auto& node : cfg.pipeline.nodes) {
     if (auto err = check_files(node)) return err;
+    if (const auto* udp = std::get_if<udp_config>(&node.kind)) {
+      auto socket = actors::udp_socket::bind(udp->listen);
+      if (!socket)
+        return make_error(errc::config, fmt::format("pipeline.sources.{}: {}", node.name,
+                                                    describe(socket.error())));
+      p.sockets.emplace(node.name, std::move(*socket));
+    }
     if (node.part != pipeline_node::role::source) {
       auto queue = std::make_shared<stream_queue>(node.name, node.queue,
                                                   cfg.pipeline.inputs_of(node.name), counts);

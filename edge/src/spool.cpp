@@ -1,5 +1,7 @@
 #include "kite/edge/spool.hpp"
 
+#include <limits>
+
 #include <sqlite3.h>
 
 #include <fmt/format.h>
@@ -74,6 +76,18 @@ caf::error spool::prepare() {
                       " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
                       " stream TEXT NOT NULL, at_ns INTEGER NOT NULL, payload BLOB NOT NULL)"))
     return err;
+  // Made once, when the file is: a recreated spool numbers from 1 again under a new identity.
+  if (auto err = exec("CREATE TABLE IF NOT EXISTS identity (id TEXT NOT NULL);"
+                      "INSERT INTO identity SELECT lower(hex(randomblob(8)))"
+                      " WHERE NOT EXISTS (SELECT 1 FROM identity)"))
+    return err;
+  sqlite3_stmt* id = nullptr;
+  if (sqlite3_prepare_v2(db_, "SELECT id FROM identity", -1, &id, nullptr) != SQLITE_OK)
+    return failure("cannot read its identity");
+  if (sqlite3_step(id) == SQLITE_ROW)
+    identity_ = reinterpret_cast<const char*>(sqlite3_column_text(id, 0));
+  sqlite3_finalize(id);
+  if (identity_.empty()) return failure("cannot read its identity");
   struct {
     sqlite3_stmt** stmt;
     const char* sql;
@@ -221,14 +235,30 @@ caf::error spool::acknowledge(const std::vector<uint64_t>& sequences) {
 
 caf::expected<uint64_t> spool::expire(int64_t now_ns) {
   auto cutoff = now_ns - std::chrono::duration_cast<std::chrono::nanoseconds>(cfg_.max_age).count();
+  // Records age in sequence order: the scan stops at the first one young enough, so it costs
+  // what it drops. One stamped before 2020 was stamped by a clock not yet set (a robot that
+  // boots without a real-time clock); it is not judged by its age, and ends the scan too.
+  constexpr int64_t clock_set_ns = 1'577'836'800'000'000'000; // 2020-01-01
+  sqlite3_stmt* first_kept = nullptr;
+  if (sqlite3_prepare_v2(db_,
+                         "SELECT seq FROM records WHERE at_ns >= ? OR at_ns < ? ORDER BY seq "
+                         "LIMIT 1",
+                         -1, &first_kept, nullptr) != SQLITE_OK)
+    return failure("cannot expire old records");
+  sqlite3_bind_int64(first_kept, 1, cutoff);
+  sqlite3_bind_int64(first_kept, 2, clock_set_ns);
+  auto rc = sqlite3_step(first_kept);
+  auto keep_from =
+      rc == SQLITE_ROW ? sqlite3_column_int64(first_kept, 0) : std::numeric_limits<int64_t>::max();
+  sqlite3_finalize(first_kept);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return failure("cannot expire old records");
   sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db_, "DELETE FROM records WHERE at_ns < ? RETURNING length(payload)", -1,
+  if (sqlite3_prepare_v2(db_, "DELETE FROM records WHERE seq < ? RETURNING length(payload)", -1,
                          &stmt, nullptr) != SQLITE_OK)
     return failure("cannot expire old records");
-  sqlite3_bind_int64(stmt, 1, cutoff);
+  sqlite3_bind_int64(stmt, 1, keep_from);
   uint64_t dropped = 0;
   uint64_t bytes = 0;
-  int rc;
   while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
     ++dropped;
     bytes += static_cast<uint64_t>(sqlite3_column_int64(stmt, 0));

@@ -1,6 +1,7 @@
 #include "kite/runtime/pipeline_config.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <functional>
 #include <map>
 
@@ -243,6 +244,10 @@ struct parameter_reader {
     r.read(map, path, "keys", k.keys, 1, 1'000'000);
     r.read(map, path, "upload", k.upload);
     r.read(map, path, "max_in_flight", k.max_in_flight, 1, 1'000'000);
+    // A worker recognises a resent record within upload_window's 65,536 of the newest.
+    if (k.upload && k.max_in_flight > 1000)
+      r.fail(map["max_in_flight"], join(path, "max_in_flight"),
+             "must be at most 1000 for an upload sink");
   }
 };
 
@@ -255,6 +260,20 @@ void read_targets(config_reader& r, const YAML::Node& map, const std::string& pa
   else
     r.read(map, path, "to", out);
   if (out.empty()) r.fail(map, join(path, "to"), "is required: the stages or sinks this one feeds");
+  for (auto i = out.begin(); i != out.end(); ++i)
+    if (std::find(out.begin(), i, *i) != i) {
+      r.fail(to, join(path, "to"),
+             fmt::format("names '{}' twice: it would get each item twice", *i));
+      break;
+    }
+}
+
+/// Whether `name` can name a node: it also names the node's metrics and an upload sink's spool
+/// file, so letters, digits, '_', '-' and '.', not starting with '.'.
+bool valid_name(const std::string& name) {
+  return !name.empty() && name.front() != '.' && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+  });
 }
 
 void read_nodes(config_reader& r, const YAML::Node& pipeline, const char* section,
@@ -263,7 +282,12 @@ void read_nodes(config_reader& r, const YAML::Node& pipeline, const char* sectio
   auto group = r.section(pipeline, "pipeline", section);
   auto group_path = join("pipeline", section);
   for (const auto& entry : group) {
-    auto name = entry.first.Scalar();
+    auto name = entry.first.IsScalar() ? entry.first.Scalar() : std::string{};
+    if (!valid_name(name)) {
+      r.fail(entry.first, group_path,
+             fmt::format("'{}' cannot name a node: use letters, digits, '_', '-' and '.'", name));
+      continue;
+    }
     auto path = join(group_path, name.c_str());
     if (!entry.second.IsMap()) {
       r.fail(entry.second, path, "expected a map with kind and its settings");

@@ -127,15 +127,33 @@ TEST_CASE("spool expires records older than max_age and counts them") {
   auto s = spool::open(cfg);
   REQUIRE(s);
   const int64_t second = 1'000'000'000;
-  REQUIRE((*s)->append(entries(0, 2, 10, 1 * second)));
-  REQUIRE((*s)->append(entries(2, 2, 10, 20 * second)));
-  auto dropped = (*s)->expire(25 * second);
+  const int64_t t0 = 1'800'000'000 * second; // 2027
+  REQUIRE((*s)->append(entries(0, 2, 10, t0 + 1 * second)));
+  REQUIRE((*s)->append(entries(2, 2, 10, t0 + 20 * second)));
+  auto dropped = (*s)->expire(t0 + 25 * second);
   REQUIRE(dropped);
   CHECK(*dropped == 2);
   CHECK((*s)->stats().dropped_age == 2);
   auto kept = (*s)->oldest(10);
   REQUIRE(kept);
   CHECK(numbers(*kept) == std::vector<int>{2, 3});
+}
+
+TEST_CASE("spool does not judge by age what a clock not yet set stamped, nor what follows it") {
+  kite::test::temp_dir dir;
+  auto cfg = config_in(dir);
+  cfg.max_age = std::chrono::seconds(10);
+  auto s = spool::open(cfg);
+  REQUIRE(s);
+  const int64_t second = 1'000'000'000;
+  const int64_t t0 = 1'800'000'000 * second;
+  // A robot booted in 1970 and set its clock after the second record.
+  REQUIRE((*s)->append(entries(0, 2, 10, 5 * second)));
+  REQUIRE((*s)->append(entries(2, 2, 10, t0)));
+  auto dropped = (*s)->expire(t0 + 60 * second);
+  REQUIRE(dropped);
+  CHECK(*dropped == 0);
+  CHECK((*s)->stats().records == 4);
 }
 
 TEST_CASE("spool names the file when it cannot be opened") {

@@ -1,6 +1,7 @@
 #include "kite/runtime/config.hpp"
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include "kite/runtime/error.hpp"
 #include "temp_dir.hpp"
@@ -399,6 +400,43 @@ TEST_CASE("config: a node name used twice in the pipeline is an error") {
   CHECK_THAT(problems_of(twice.error()),
              Catch::Contains(same_section +
                              ":10:5: key 'pipeline.sinks.out': the name 'out' is used twice"));
+}
+
+TEST_CASE("config: a node name YAML reads as nothing, or that is no plain word, is an error") {
+  kite::test::temp_dir dir;
+  for (auto name : {"null", "~", "\"\"", "../up", "[a]"}) {
+    INFO(name);
+    auto path = dir.write("edge.yaml", edge_with(fmt::format(R"(pipeline:
+  sources:
+    imu: {{kind: synthetic, to: out}}
+  sinks:
+    out: {{kind: log}}
+    {}: {{kind: log}}
+)",
+                                                             name)));
+    auto cfg = kite::load_edge_config(path);
+    REQUIRE_FALSE(cfg);
+    CHECK_THAT(problems_of(cfg.error()),
+               Catch::Contains("cannot name a node: use letters, digits, '_', '-' and '.'"));
+  }
+}
+
+TEST_CASE("config: a to: list naming a node twice, and an upload sink with more than 1000 in "
+          "flight, are errors") {
+  kite::test::temp_dir dir;
+  auto path = dir.write("edge.yaml", edge_with(R"(pipeline:
+  sources:
+    imu: {kind: synthetic, to: [out, out]}
+  sinks:
+    out: {kind: offload, type: t, upload: true, max_in_flight: 5000}
+spool: {directory: /var/lib/kite}
+)"));
+  auto cfg = kite::load_edge_config(path);
+  REQUIRE_FALSE(cfg);
+  auto text = problems_of(cfg.error());
+  CHECK_THAT(text, Catch::Contains("key 'pipeline.sources.imu.to': names 'out' twice"));
+  CHECK_THAT(text, Catch::Contains("key 'pipeline.sinks.out.max_in_flight': must be at most 1000 "
+                                   "for an upload sink"));
 }
 
 TEST_CASE("config: every kind of source, stage and sink loads with its settings") {

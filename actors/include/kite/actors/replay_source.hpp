@@ -27,6 +27,8 @@ struct replay_source_state {
   std::optional<recorded_sample> next;
   uint64_t emitted = 0;
   uint64_t skipped = 0;
+  /// Samples read since the last rewind.
+  uint64_t read_this_pass = 0;
   /// The first sample's recorded time and when it was sent, which pace the rest.
   std::optional<int64_t> first_ns;
   std::chrono::steady_clock::time_point started;

@@ -20,11 +20,11 @@
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
 
-#include "kite/cloud/upload_window.hpp"
 #include "kite/runtime/config.hpp"
 #include "kite/runtime/crash_ledger.hpp"
 #include "kite/runtime/link.hpp"
 #include "kite/runtime/registry.hpp"
+#include "kite/runtime/upload_window.hpp"
 
 namespace kite::cloud {
 

@@ -22,6 +22,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <caf/actor.hpp>
@@ -37,6 +38,7 @@
 #include "kite/runtime/placement_client.hpp"
 #include "kite/runtime/registry.hpp"
 #include "kite/runtime/service_meter.hpp"
+#include "kite/runtime/upload_window.hpp"
 
 namespace prometheus {
 class Counter;
@@ -237,6 +239,10 @@ private:
   /// With the lock held: the edge's instance of `id`, activated from its last snapshot if none
   /// runs; an error while a crash loop holds it back.
   caf::expected<caf::actor> edge_instance(const actor_id& id);
+  /// With the lock held: sets `payload` to what an edge instance gets for `out` (an upload
+  /// record unwrapped) and returns true, or to the answer to give at once instead (a copy it
+  /// ran, one that does not decode) and returns false.
+  bool local_payload(const outgoing& out, caf::message& payload);
   void answer(const pending_offload& req, caf::message content);
 
   caf::actor_system& sys_;
@@ -273,6 +279,8 @@ private:
   /// Snapshot requests to actors leaving the edge, by their request number.
   std::map<uint64_t, migration> migrations_;
   uint64_t answered_on_edge_ = 0;
+  /// Upload records the edge's own instances ran, by (type, key, stream).
+  std::map<std::tuple<std::string, std::string, std::string>, upload_window> local_uploads_;
   /// kite_offload_answers_total by where the request ran; null without metrics.
   prometheus::Counter* answered_on_edge_metric_ = nullptr;
   prometheus::Counter* answered_in_cloud_metric_ = nullptr;

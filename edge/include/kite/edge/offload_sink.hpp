@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -70,6 +71,10 @@ struct offload_sink_state {
   std::chrono::steady_clock::time_point topped_up;
   /// Upload: a failed request paused sending until this time.
   std::chrono::steady_clock::time_point paused_until;
+  /// Upload: errors the actor's host answered, by record, since its last success.
+  std::map<uint64_t, uint32_t> refusals;
+  /// Upload: when the spool last dropped what is past max_age.
+  std::chrono::steady_clock::time_point expired_at;
   bool ticking = false;
   /// The spool's drop counts last copied into the metrics.
   uint64_t dropped_full_seen = 0;

@@ -12,6 +12,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/expected.hpp>
 
+#include "kite/actors/udp_source.hpp"
 #include "kite/edge/spool.hpp"
 #include "kite/runtime/config.hpp"
 #include "kite/runtime/registry.hpp"
@@ -31,6 +32,8 @@ struct running_pipeline {
   std::map<std::string, std::shared_ptr<stream_queue>> queues;
   /// The sinks' queues among them.
   std::vector<std::shared_ptr<stream_queue>> sinks;
+  /// Each UDP source's socket, by source name.
+  std::map<std::string, std::shared_ptr<actors::udp_socket>> sockets;
   /// Each upload sink's spool, by sink name.
   std::map<std::string, std::shared_ptr<spool>> spools;
 

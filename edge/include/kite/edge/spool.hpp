@@ -69,10 +69,15 @@ public:
   /// The cloud has these records: they are removed. Unknown sequence numbers are ignored.
   caf::error acknowledge(const std::vector<uint64_t>& sequences);
 
-  /// Drops the records older than max_age at `now_ns`; returns how many.
+  /// Drops the records older than max_age at `now_ns`, oldest first, up to the first younger
+  /// one or one stamped before 2020 (by a clock not yet set); returns how many.
   caf::expected<uint64_t> expire(int64_t now_ns);
 
   const spool_stats& stats() const { return stats_; }
+
+  /// Random, made with the file: sequence numbers are unique under it, also when the file is
+  /// deleted and made again (and numbers start over).
+  const std::string& identity() const { return identity_; }
 
 private:
   spool(spool_config cfg, sqlite3* db);
@@ -92,6 +97,7 @@ private:
   sqlite3_stmt* oldest_sizes_ = nullptr;
   sqlite3_stmt* remove_through_ = nullptr;
   spool_stats stats_;
+  std::string identity_;
 };
 
 } // namespace kite::edge

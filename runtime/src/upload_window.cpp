@@ -1,6 +1,6 @@
-#include "kite/cloud/upload_window.hpp"
+#include "kite/runtime/upload_window.hpp"
 
-namespace kite::cloud {
+namespace kite {
 
 bool upload_window::first_time(uint64_t sequence) {
   if (sequence == 0) return false;
@@ -21,4 +21,4 @@ bool upload_window::first_time(uint64_t sequence) {
   return true;
 }
 
-} // namespace kite::cloud
+} // namespace kite

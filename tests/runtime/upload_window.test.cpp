@@ -1,8 +1,8 @@
-#include "kite/cloud/upload_window.hpp"
+#include "kite/runtime/upload_window.hpp"
 
 #include <catch2/catch.hpp>
 
-using kite::cloud::upload_window;
+using kite::upload_window;
 
 namespace {
 

@@ -7,7 +7,7 @@
 #include <bitset>
 #include <cstdint>
 
-namespace kite::cloud {
+namespace kite {
 
 /// The sequence numbers seen on one stream; not thread-safe.
 class upload_window {
@@ -23,4 +23,4 @@ private:
   std::bitset<span> seen_;
 };
 
-} // namespace kite::cloud
+} // namespace kite
