@@ -168,9 +168,10 @@ upstreams:
                          options.retry_interval, options.local_fallback, options.local_after, options.service_times,
                          pipeline, options.metrics ? "metrics: {listen: \"127.0.0.1:0\"}" : "",
                          placement_section()));
-  return std::make_unique<child_process>(
-      std::vector<std::string>{KITE_EDGE_BIN, "--config", config},
-      fmt::format("{}/{}.log", dir_, options.name));
+  auto argv = options.command.empty() ? std::vector<std::string>{KITE_EDGE_BIN} : options.command;
+  argv.insert(argv.end(), {"--config", config});
+  return std::make_unique<child_process>(std::move(argv),
+                                         fmt::format("{}/{}.log", dir_, options.name));
 }
 
 long long counter_in(const std::string& text, const std::string& key) {

@@ -36,6 +36,9 @@ struct edge_options {
   /// YAML that replaces the default pipeline (a synthetic source of rate_hz and count, a
   /// window of 4, and an offload sink to `target`); it may add a `spool:` section.
   std::string pipeline{};
+  /// The command line before `--config FILE`; KITE_EDGE_BIN when empty. Lets a test run another
+  /// build of the edge, or run it through an emulator.
+  std::vector<std::string> command{};
 };
 
 /// Owns a temp dir, keys, configs and the processes started from them.
