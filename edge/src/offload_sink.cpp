@@ -108,7 +108,8 @@ caf::expected<std::string> encode(const message_types& types, const caf::message
 bool spool_queued(sink_actor* self) {
   auto& s = self->state;
   auto& setup = *s.setup;
-  for (;;) {
+  // A few batches per turn, so a fast stream does not hold the thread; a wake follows.
+  for (int batches = 0; batches < 4; ++batches) {
     while (s.unspooled.size() < spool_batch) {
       auto item = setup.in->take();
       if (!item) break;
@@ -129,10 +130,15 @@ bool spool_queued(sink_actor* self) {
     }
     auto appended = setup.store->append(batch);
     if (!appended) {
-      spdlog::error("{}: {}; {} items wait in memory", setup.name, describe(appended.error()),
-                    s.unspooled.size());
+      // Said once per outage: the sink tries again each upload tick.
+      if (!s.spool_failing)
+        spdlog::error("{}: {}; {} items wait in memory, and the queue in front fills", setup.name,
+                      describe(appended.error()), s.unspooled.size());
+      s.spool_failing = true;
       return false;
     }
+    if (s.spool_failing) spdlog::info("{}: the spool takes items again", setup.name);
+    s.spool_failing = false;
     s.unspooled.clear();
     if (auto now = clock_type::now(); now - s.expired_at >= expiry_interval) {
       s.expired_at = now;
@@ -141,6 +147,8 @@ bool spool_queued(sink_actor* self) {
                      *expired);
     }
   }
+  if (setup.in->depth() > 0) self->send(self, wake_atom::value);
+  return true;
 }
 
 /// Sends spooled records, oldest first, within max_in_flight and the drain rate.

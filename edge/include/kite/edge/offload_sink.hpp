@@ -64,8 +64,10 @@ struct offload_sink_state {
   uint64_t failed = 0;
   /// Upload: the last spooled record sent in this pass over the spool.
   uint64_t sent_through = 0;
-  /// Upload: items taken from the queue that the spool could not take yet (a full disk).
+  /// Upload: items taken from the queue that the spool could not take yet (a full disk), and
+  /// whether it refuses them now.
   std::vector<caf::message> unspooled;
+  bool spool_failing = false;
   /// Upload: sending budget of the drain rate, and when it was last topped up.
   double tokens = 0;
   std::chrono::steady_clock::time_point topped_up;
