@@ -14,6 +14,9 @@ namespace kite::cloud {
 
 namespace {
 
+/// Upload streams one activation keeps windows for (8 KiB each), at most.
+constexpr size_t max_upload_streams = 256;
+
 std::string name_of(const std::pair<std::string, std::string>& id) {
   return fmt::format("({}, {})", id.first, id.second);
 }
@@ -71,13 +74,32 @@ bool actor_host::unwrap_upload(inbound_request& req) {
                                            record.sequence, record.stream, record.type));
     return false;
   }
+  // An edge uploads under its own node id: another's stream is not its to touch.
+  auto owner = record.stream.substr(0, record.stream.find('/'));
+  if (owner != req.node_id) {
+    stats_.failures.fetch_add(1, std::memory_order_relaxed);
+    uplink_.respond_error(req, fmt::format("upload stream '{}' does not belong to node '{}'",
+                                           record.stream, req.node_id));
+    return false;
+  }
   bool first_time = false;
+  bool too_many_streams = false;
   {
     std::lock_guard<std::mutex> guard{active_->mutex};
     auto i = active_->actors.find(id_of(req));
-    // Ended meanwhile (a crash): the relay fails, and the edge sends the record again later.
-    first_time =
-        i == active_->actors.end() || i->second.uploads[record.stream].first_time(record.sequence);
+    if (i != active_->actors.end() && i->second.uploads.count(record.stream) == 0 &&
+        i->second.uploads.size() >= max_upload_streams)
+      too_many_streams = true;
+    else
+      // Ended meanwhile (a crash): the relay fails, and the edge sends the record again later.
+      first_time = i == active_->actors.end() ||
+                   i->second.uploads[record.stream].first_time(record.sequence);
+  }
+  if (too_many_streams) {
+    stats_.failures.fetch_add(1, std::memory_order_relaxed);
+    uplink_.respond_error(req, fmt::format("({}, {}) takes uploads from {} streams at most",
+                                           req.actor_type, req.actor_key, max_upload_streams));
+    return false;
   }
   if (!first_time) {
     stats_.upload_duplicates.fetch_add(1, std::memory_order_relaxed);

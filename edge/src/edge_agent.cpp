@@ -132,17 +132,21 @@ int run_edge(const edge_config& cfg, const registry& types) {
                              router_stats.answered_by[i],
                              static_cast<double>(uplinks[i]->stats().rtt_ewma_ns.load()) / 1000.0);
   uint64_t dropped = 0;
-  for (const auto& [name, queue] : pipeline->queues)
+  uint64_t waited = 0;
+  for (const auto& [name, queue] : pipeline->queues) {
     dropped += queue->stats().dropped.load();
+    waited += queue->stats().waits.load();
+  }
   uint64_t spooled = 0;
   for (const auto& [name, store] : pipeline->spools)
     spooled += store->stats().records;
-  spdlog::info("edge '{}' stopped: answered={} failed={} sent={} retries={} refused={} moved={} "
-               "stale={} fenced={} answered_on_edge={} handovers={} dropped={} spooled={};{}",
-               cfg.node.node_id, router_stats.answered, router_stats.failed + router_stats.refused,
-               router_stats.sent, router_stats.retries, router_stats.refused, router_stats.moved,
-               router_stats.stale, router_stats.fenced, router_stats.answered_on_edge,
-               router_stats.handovers, dropped, spooled, by_worker);
+  spdlog::info(
+      "edge '{}' stopped: answered={} failed={} sent={} retries={} refused={} moved={} "
+      "stale={} fenced={} answered_on_edge={} handovers={} dropped={} waited={} spooled={};{}",
+      cfg.node.node_id, router_stats.answered, router_stats.failed + router_stats.refused,
+      router_stats.sent, router_stats.retries, router_stats.refused, router_stats.moved,
+      router_stats.stale, router_stats.fenced, router_stats.answered_on_edge,
+      router_stats.handovers, dropped, waited, spooled, by_worker);
   return router_stats.failed + router_stats.refused == 0 ? 0 : 3;
 }
 

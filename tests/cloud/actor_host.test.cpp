@@ -12,6 +12,7 @@
 
 #include "kite/actors/builtin.hpp"
 #include "kite/actors/messages.hpp"
+#include "kite/runtime/upload.hpp"
 
 using namespace kite;
 
@@ -201,4 +202,24 @@ TEST_CASE("actor host: a factory that throws fails its request and counts as a c
   CHECK_THAT(f.host->report().children.at(0).last_exit, Catch::Contains("constructor bug"));
   f.request(1, 2, 1, "k", "kite.echo"); // the host goes on
   CHECK(f.host->stats().activations == 1);
+}
+
+TEST_CASE("actor host: an upload record reaches the actor once, and another node's stream is "
+          "refused") {
+  host_fixture f;
+  auto upload = [&](const std::string& stream, uint64_t sequence, uint64_t request) {
+    std::vector<char> bytes;
+    REQUIRE(f.types.messages().encode(caf::make_message(actors::blob{"x"}), bytes));
+    upload_record record{stream, sequence, "kite.blob", std::string(bytes.begin(), bytes.end())};
+    inbound_request req{1, request, 1, "kite.echo", "k", caf::make_message(record), "edge"};
+    f.host->handle(req);
+  };
+  upload("edge/cloud#1", 1, 1);
+  upload("edge/cloud#1", 2, 2);
+  upload("edge/cloud#1", 1, 3); // sent again after a lost answer
+  CHECK(f.host->stats().upload_duplicates == 1);
+  CHECK(f.host->stats().failures == 0);
+  upload("robot-9/cloud#1", 3, 4); // this peer said it is "edge"
+  CHECK(f.host->stats().failures == 1);
+  CHECK(f.host->stats().upload_duplicates == 1);
 }

@@ -169,6 +169,8 @@ TEST_CASE("a slow sink behind a blocking queue pauses the source and loses nothi
     CHECK(*code == 0);
     CHECK(counter_in(log, "answered") == 120);
     CHECK(counter_in(log, "dropped") == 0);
+    // The source met a full queue and waited for room.
+    CHECK(counter_in(log, "waited") > 0);
   }
 
   edge_options dropping;
