@@ -9,7 +9,7 @@ KITE_BUILD=${KITE_BUILD:-$KITE_ROOT/build}
 KITE_PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache
   libcaf-dev cppzmq-dev libzmq3-dev libfmt-dev libspdlog-dev catch2 libyaml-cpp-dev
-  prometheus-cpp-dev libsqlite3-dev libeigen3-dev systemd
+  prometheus-cpp-dev libsqlite3-dev libeigen3-dev zlib1g-dev systemd
 )
 
 kite_install_packages() {
