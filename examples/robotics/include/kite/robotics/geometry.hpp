@@ -26,6 +26,9 @@ struct rigid_transform {
 
   point apply(const point& p) const { return rotation * p + translation; }
   double angle() const { return std::atan2(rotation(1, 0), rotation(0, 0)); }
+  rigid_transform inverse() const {
+    return {rotation.transpose(), -(rotation.transpose() * translation)};
+  }
   /// This transform after `first`.
   rigid_transform after(const rigid_transform& first) const {
     return {rotation * first.rotation, rotation * first.translation + translation};

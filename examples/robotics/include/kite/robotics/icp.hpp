@@ -30,8 +30,8 @@ struct icp_result {
   bool converged = false;
 };
 
-/// Aligns `scan` to `reference`, starting from `guess`. Brute-force nearest neighbours: fine for
-/// the few thousand points of one robot's map, not for city-sized ones.
+/// Aligns `scan` to `reference`, starting from `guess`. Nearest neighbours come from a grid of
+/// squares as wide as max_pair_distance.
 icp_result match_scan(const points& scan, const points& reference, const rigid_transform& guess,
                       const icp_settings& settings = {});
 
