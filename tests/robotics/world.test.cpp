@@ -38,3 +38,8 @@ TEST_CASE("robotics world: a noiseless sweep from the centre of an empty room se
   for (const auto& h : hits)
     CHECK(std::max(std::abs(h.x()), std::abs(h.y())) == Approx(5).margin(1e-4));
 }
+
+TEST_CASE("robotics world: a room too small for its obstacles gets fewer, and is still made") {
+  auto tiny = world::generate(1, 3, 6);
+  CHECK(tiny.walls().size() == 4); // no obstacle fits 1.5 m from the start inside 3 m
+}

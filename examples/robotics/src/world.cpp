@@ -45,7 +45,8 @@ world world::generate(uint64_t seed, double size, int obstacles) {
   std::mt19937_64 random{seed};
   std::uniform_real_distribution<double> where{-half + 1, half - 1};
   std::uniform_real_distribution<double> extent{0.3, 1.0};
-  for (int placed = 0; placed < obstacles;) {
+  // A room too small to keep its start clear gets fewer obstacles, not an endless search.
+  for (int placed = 0, tries = 0; placed < obstacles && tries < 1000 * obstacles; ++tries) {
     point centre{where(random), where(random)};
     point half_size{extent(random) / 2, extent(random) / 2};
     if (centre.norm() < 1.5 + half_size.norm()) continue; // keep the start clear

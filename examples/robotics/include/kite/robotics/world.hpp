@@ -38,7 +38,8 @@ struct lidar_settings {
 class world {
 public:
   /// A square room `size` metres wide, centred on the origin, with `obstacles` boxes of 0.3 to
-  /// 1 m placed from `seed`, none within 1.5 m of the origin (where the robot starts).
+  /// 1 m placed from `seed`, none within 1.5 m of the origin (where the robot starts); fewer
+  /// when the room is too small for them.
   static world generate(uint64_t seed, double size = 10, int obstacles = 6);
 
   /// How far the ray from `origin` at `angle` (world frame) runs before it meets a wall;
