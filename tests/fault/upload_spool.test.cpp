@@ -123,8 +123,8 @@ TEST_CASE("an edge killed with uploads in flight sends them again after its rest
   // Restarted with a source that sends nothing more: what it delivers comes from the spool.
   auto empty = cluster.dir() + "/empty.csv";
   std::ofstream{empty} << "# nothing\n";
-  options.pipeline = upload_pipeline(cluster.dir(), 0, 0,
-                                     fmt::format("{{ kind: replay, file: {}, to: smooth }}", empty));
+  options.pipeline = upload_pipeline(
+      cluster.dir(), 0, 0, fmt::format("{{ kind: replay, file: {}, to: smooth }}", empty));
   auto restarted = cluster.start_edge(options);
   auto code = restarted->wait_for(30s);
   REQUIRE(code.has_value());

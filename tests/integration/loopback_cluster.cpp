@@ -144,8 +144,7 @@ std::unique_ptr<child_process> loopback_cluster::start_edge(const edge_options& 
 )",
                                     options.rate_hz, options.count, options.target, options.keys);
   // At debug, the edge logs each answer, which the tests read.
-  write_text(config,
-             fmt::format(R"(kind: edge
+  write_text(config, fmt::format(R"(kind: edge
 node_id: {}
 log: {{ level: debug }}
 link:
@@ -164,10 +163,11 @@ upstreams:
 {}
 {}
 {})",
-                         options.name, options.heartbeat_misses, dir_, key, upstreams,
-                         options.retry_interval, options.local_fallback, options.local_after, options.service_times,
-                         pipeline, options.metrics ? "metrics: {listen: \"127.0.0.1:0\"}" : "",
-                         placement_section()));
+                                 options.name, options.heartbeat_misses, dir_, key, upstreams,
+                                 options.retry_interval, options.local_fallback,
+                                 options.local_after, options.service_times, pipeline,
+                                 options.metrics ? "metrics: {listen: \"127.0.0.1:0\"}" : "",
+                                 placement_section()));
   auto argv = options.command.empty() ? std::vector<std::string>{KITE_EDGE_BIN} : options.command;
   argv.insert(argv.end(), {"--config", config});
   return std::make_unique<child_process>(std::move(argv),

@@ -6,8 +6,9 @@
 
 using namespace kite::robotics;
 
-TEST_CASE("scan matcher: over half a minute of wandering, the corrected pose ends closer to the truth "
-          "than odometry alone") {
+TEST_CASE(
+    "scan matcher: over half a minute of wandering, the corrected pose ends closer to the truth "
+    "than odometry alone") {
   auto room = world::generate(5);
   robot bot{room, robot_settings{}, 11};
   scan_matcher matcher;

@@ -11,11 +11,14 @@
 #include <catch2/catch.hpp>
 
 #include "kite/runtime/protocol.hpp"
+#include "queued_items.hpp"
 
 using kite::outlet;
 using kite::overflow_policy;
 using kite::queue_config;
 using kite::stream_queue;
+using kite::test::drain;
+using kite::test::item;
 
 namespace {
 
@@ -25,18 +28,6 @@ std::shared_ptr<stream_queue> queue_of(uint32_t capacity,
   cfg.capacity = capacity;
   cfg.when_full = overflow_policy::block;
   return std::make_shared<stream_queue>("q", cfg, std::move(producers));
-}
-
-caf::message item(int n) {
-  return caf::make_message(n);
-}
-
-/// Takes everything the queue holds; the numbers, oldest first.
-std::vector<int> drain(stream_queue& queue) {
-  std::vector<int> out;
-  while (auto taken = queue.take())
-    out.push_back(taken->get_as<int>(0));
-  return out;
 }
 
 /// Takes the oldest item; its number.

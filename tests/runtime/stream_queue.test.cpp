@@ -11,10 +11,13 @@
 #include <catch2/catch.hpp>
 
 #include "kite/runtime/protocol.hpp"
+#include "queued_items.hpp"
 
 using kite::overflow_policy;
 using kite::queue_config;
 using kite::stream_queue;
+using kite::test::drain;
+using kite::test::item;
 using push_result = kite::stream_queue::push_result;
 
 namespace {
@@ -23,18 +26,6 @@ queue_config bounded(uint32_t capacity, overflow_policy when_full) {
   queue_config out;
   out.capacity = capacity;
   out.when_full = when_full;
-  return out;
-}
-
-caf::message item(int n) {
-  return caf::make_message(n);
-}
-
-/// Takes everything the queue holds; the numbers, oldest first.
-std::vector<int> drain(stream_queue& queue) {
-  std::vector<int> out;
-  while (auto taken = queue.take())
-    out.push_back(taken->get_as<int>(0));
   return out;
 }
 
