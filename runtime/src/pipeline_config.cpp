@@ -154,13 +154,18 @@ void read_queue(config_reader& r, const YAML::Node& map, const std::string& path
   if (policy == "drop_newest") out.when_full = overflow_policy::drop_newest;
 }
 
+/// Reads `channel`, which stays unset when absent.
+void read_channel(config_reader& r, const YAML::Node& map, const std::string& path,
+                  std::optional<uint32_t>& out) {
+  if (!map["channel"].IsDefined()) return;
+  uint32_t channel = 0;
+  r.read(map, path, "channel", channel, 0, 1'000'000);
+  out = channel;
+}
+
 void read_selector(config_reader& r, const YAML::Node& map, const std::string& path,
                    value_selector& out) {
-  if (map["channel"].IsDefined()) {
-    uint32_t channel = 0;
-    r.read(map, path, "channel", channel, 0, 1'000'000);
-    out.channel = channel;
-  }
+  read_channel(r, map, path, out.channel);
   std::string statistic;
   r.read_choice(map, path, "statistic", statistic, {"mean", "min", "max"});
   if (statistic == "min") out.of_feature = value_selector::statistic::min;
@@ -213,11 +218,7 @@ struct parameter_reader {
   void operator()(downsample_config& k) const { r.read(map, path, "every", k.every, 1, 1'000'000); }
   void operator()(window_config& k) const {
     r.read(map, path, "size", k.size, 1, 1'000'000);
-    if (map["channel"].IsDefined()) {
-      uint32_t channel = 0;
-      r.read(map, path, "channel", channel, 0, 1'000'000);
-      k.channel = channel;
-    }
+    read_channel(r, map, path, k.channel);
   }
   void operator()(threshold_config& k) const {
     read_selector(r, map, path, k.value);
@@ -326,19 +327,20 @@ void read_nodes(config_reader& r, const YAML::Node& pipeline, const char* sectio
   }
 }
 
+/// The section of edge.yaml's `pipeline:` that declares nodes of `part`.
+const char* section_of(pipeline_node::role part) {
+  return part == pipeline_node::role::source  ? "sources"
+         : part == pipeline_node::role::stage ? "stages"
+                                              : "sinks";
+}
+
 /// The YAML node of `name`'s entry, for pointing at it in an error.
 YAML::Node entry_of(const YAML::Node& pipeline, const pipeline_node& node) {
-  const char* section = node.part == pipeline_node::role::source  ? "sources"
-                        : node.part == pipeline_node::role::stage ? "stages"
-                                                                  : "sinks";
-  return pipeline[section][node.name];
+  return pipeline[section_of(node.part)][node.name];
 }
 
 std::string path_of(const pipeline_node& node) {
-  const char* section = node.part == pipeline_node::role::source  ? "sources"
-                        : node.part == pipeline_node::role::stage ? "stages"
-                                                                  : "sinks";
-  return fmt::format("pipeline.{}.{}", section, node.name);
+  return fmt::format("pipeline.{}.{}", section_of(node.part), node.name);
 }
 
 /// Reports a node on a cycle, if there is one.

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <csignal>
-#include <cstdlib>
 #include <fstream>
 #include <thread>
 
@@ -19,10 +18,6 @@ using namespace std::chrono_literals;
 using namespace kite::test;
 
 namespace {
-
-uint16_t port_of(const std::string& endpoint) {
-  return static_cast<uint16_t>(std::atoi(endpoint.c_str() + endpoint.rfind(':') + 1));
-}
 
 /// A synthetic source of `count` samples at `rate_hz`, windowed, uploaded to kite.summarize.
 std::string upload_pipeline(const std::string& dir, double rate_hz, uint64_t count,

@@ -3,7 +3,6 @@
 #include <catch2/catch.hpp>
 
 #include <csignal>
-#include <cstdlib>
 
 #include "loopback_cluster.hpp"
 #include "tcp_proxy.hpp"
@@ -14,9 +13,7 @@ using namespace kite::test;
 TEST_CASE("an edge behind the latency proxy measures the RTT the proxy adds") {
   loopback_cluster cluster;
   auto& worker = cluster.start_worker();
-  const auto& endpoint = cluster.endpoint();
-  auto port = static_cast<uint16_t>(std::atoi(endpoint.c_str() + endpoint.rfind(':') + 1));
-  auto proxy = tcp_proxy::start(port);
+  auto proxy = tcp_proxy::start(port_of(cluster.endpoint()));
   REQUIRE(proxy);
   impairment slow;
   slow.delay = 15ms;

@@ -174,6 +174,10 @@ upstreams:
                                          fmt::format("{}/{}.log", dir_, options.name));
 }
 
+uint16_t port_of(const std::string& endpoint) {
+  return static_cast<uint16_t>(std::atoi(endpoint.c_str() + endpoint.rfind(':') + 1));
+}
+
 long long counter_in(const std::string& text, const std::string& key) {
   auto at = text.rfind(key + "=");
   if (at == std::string::npos) return -1;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -102,6 +103,9 @@ private:
   std::vector<worker_slot> workers_;
   worker_slot placement_;
 };
+
+/// The port of a "tcp://host:port" endpoint.
+uint16_t port_of(const std::string& endpoint);
 
 /// Returns the integer after `key=` in the last line of `text` holding it, or -1.
 long long counter_in(const std::string& text, const std::string& key);

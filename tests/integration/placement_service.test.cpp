@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <csignal>
-#include <cstdlib>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -34,10 +33,6 @@ bool wait_for_count(const std::string& path, const std::string& needle, size_t t
     std::this_thread::sleep_for(50ms);
   }
   return true;
-}
-
-uint16_t port_of(const std::string& endpoint) {
-  return static_cast<uint16_t>(std::atoi(endpoint.c_str() + endpoint.rfind(':') + 1));
 }
 
 /// Starts workers 0, 1 and 2 behind proxies at 2, 20 and 80 ms RTT, which edges started from
