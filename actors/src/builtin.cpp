@@ -18,12 +18,12 @@ void register_builtin(registry& reg) {
       .add_message<upload_record>("kite.upload_record")
       .add_message<upload_duplicate>("kite.upload_duplicate")
       .add_message<summarize_state>("kite.summarize_state");
-  reg.add_stateful_actor<summarize_state>("kite.summarize", runs_on::both, summarize);
-  reg.add_actor("kite.echo", runs_on::both,
-                [](caf::actor_system& sys, const std::string&) { return sys.spawn(echo); });
-  reg.add_actor("kite.busy", runs_on::cloud, [](caf::actor_system& sys, const std::string& key) {
-    return sys.spawn(busy, key);
-  });
+  reg.add(declare("kite.summarize", summarize).accepts<feature>());
+  reg.add(declare("kite.echo", echo));
+  reg.add(declare("kite.busy", busy)
+              .accepts<feature>()
+              .runs_on(runs_on::cloud)
+              .service_time(busy_cpu_per_request));
 }
 
 } // namespace kite::actors

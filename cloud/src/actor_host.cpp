@@ -44,6 +44,12 @@ server_handlers actor_host::handlers() {
 
 void actor_host::handle(inbound_request& req) {
   stats_.requests.fetch_add(1, std::memory_order_relaxed);
+  // Before activation: a request the type refuses starts no instance.
+  if (auto err = refusal(req)) {
+    stats_.failures.fetch_add(1, std::memory_order_relaxed);
+    uplink_.respond_error(req, describe(err));
+    return;
+  }
   auto target = target_of(req);
   if (!target) {
     if (matches(target.error(), errc::fenced)) {
@@ -60,6 +66,16 @@ void actor_host::handle(inbound_request& req) {
     uplink_.relay(target->actor, req);
   // Queued behind the request, so the snapshot includes what it changed.
   if (target->snapshot_due) request_snapshot(target->actor, req.peer, req.epoch, id_of(req));
+}
+
+caf::error actor_host::refusal(const inbound_request& req) const {
+  const auto* entry = types_.find_actor(std::string{req.actor_type});
+  if (entry == nullptr) return {}; // activation says the type is unknown
+  // An upload is judged by the item it carries, which reaches the actor.
+  auto item = req.payload.match_elements<upload_record>()
+                  ? req.payload.get_as<upload_record>(0).type
+                  : types_.messages().name_of(req.payload);
+  return check_accepts(*entry, item);
 }
 
 bool actor_host::unwrap_upload(inbound_request& req) {

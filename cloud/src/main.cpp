@@ -12,6 +12,7 @@
 #include "kite/runtime/config.hpp"
 #include "kite/runtime/error.hpp"
 #include "kite/runtime/log.hpp"
+#include "kite/runtime/plugin.hpp"
 
 namespace {
 
@@ -61,5 +62,9 @@ int main(int argc, char** argv) {
   if (!start_logging(*args, cfg->node)) return 2;
   kite::registry types;
   kite::actors::register_builtin(types);
+  if (auto err = kite::load_plugins(cfg->node.plugins, types)) {
+    std::fprintf(stderr, "kite-cloud: %s\n", kite::describe(err).c_str());
+    return 1;
+  }
   return kite::cloud::run_worker(*cfg, types, args->get("ready-file"));
 }

@@ -32,25 +32,30 @@ report_to_placement(caf::actor_system& sys, const worker_config& cfg, const keyp
   auto client = placement_client::connect(sys, cfg.node, keys, cfg.placement, false);
   if (!client) return client;
   auto start = std::chrono::steady_clock::now();
-  (*client)->start({[&cfg, &types, &uplink, &host, cpu = cpu_seconds(), at = start]() mutable {
-                      worker_load_report out;
-                      out.worker = cfg.node.node_id;
-                      out.capacity = cfg.node.threads;
-                      out.types = types.actor_names(runs_on::cloud);
-                      out.labels = cfg.labels;
-                      auto load = uplink.load();
-                      out.backlog = load.backlog;
-                      out.service_s = std::move(load.service_s);
-                      auto now = std::chrono::steady_clock::now();
-                      auto used = cpu_seconds();
-                      double wall = std::chrono::duration<double>(now - at).count();
-                      if (wall > 0) out.cpu = (used - cpu) / wall / cfg.node.threads;
-                      cpu = used;
-                      at = now;
-                      out.hosted = static_cast<uint32_t>(host.active());
-                      return caf::make_message(std::move(out));
-                    },
-                    {}});
+  (*client)->start(
+      {[&cfg, &types, &uplink, &host, cpu = cpu_seconds(), at = start]() mutable {
+         worker_load_report out;
+         out.worker = cfg.node.node_id;
+         out.capacity = cfg.node.threads;
+         out.types = types.actor_names(runs_on::cloud);
+         out.labels = cfg.labels;
+         auto load = uplink.load();
+         out.backlog = load.backlog;
+         out.service_s = std::move(load.service_s);
+         // Until measured here, a type costs what its author declared.
+         for (const auto& type : out.types)
+           if (auto declared = types.find_actor(type)->service_time; declared.count() > 0)
+             out.service_s.emplace(type, std::chrono::duration<double>(declared).count());
+         auto now = std::chrono::steady_clock::now();
+         auto used = cpu_seconds();
+         double wall = std::chrono::duration<double>(now - at).count();
+         if (wall > 0) out.cpu = (used - cpu) / wall / cfg.node.threads;
+         cpu = used;
+         at = now;
+         out.hosted = static_cast<uint32_t>(host.active());
+         return caf::make_message(std::move(out));
+       },
+       {}});
   return client;
 }
 

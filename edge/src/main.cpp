@@ -7,6 +7,7 @@
 #include "kite/runtime/config.hpp"
 #include "kite/runtime/error.hpp"
 #include "kite/runtime/log.hpp"
+#include "kite/runtime/plugin.hpp"
 
 namespace {
 
@@ -35,5 +36,9 @@ int main(int argc, char** argv) {
   }
   kite::registry types;
   kite::actors::register_builtin(types);
+  if (auto err = kite::load_plugins(cfg->node.plugins, types)) {
+    std::fprintf(stderr, "kite-edge: %s\n", kite::describe(err).c_str());
+    return 1;
+  }
   return kite::edge::run_edge(*cfg, types);
 }

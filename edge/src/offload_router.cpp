@@ -434,13 +434,19 @@ void offload_router::run_on_edge(const outgoing& out) {
 }
 
 bool offload_router::local_payload(const outgoing& out, caf::message& payload) {
+  const auto& types = local_types_->messages();
+  // Refused as a worker refuses it, with the error a worker's answer would carry.
+  auto accepted = [&](const caf::message& item) {
+    auto err = check_accepts(*local_types_->find_actor(out.type), types.name_of(item));
+    if (err) payload = caf::make_message(make_error(errc::remote, describe(err)));
+    return !err;
+  };
   if (!out.payload.match_elements<upload_record>()) {
     payload = out.payload;
-    return true;
+    return accepted(payload);
   }
   // Unwrapped here as a worker would, with the same check for a copy it already ran.
   const auto& record = out.payload.get_as<upload_record>(0);
-  const auto& types = local_types_->messages();
   auto index = types.find(record.type);
   if (index < 0 || !types.decode(static_cast<uint16_t>(index), record.payload.data(),
                                  record.payload.size(), payload)) {
@@ -449,6 +455,7 @@ bool offload_router::local_payload(const outgoing& out, caf::message& payload) {
                                   record.sequence, record.stream, record.type)));
     return false;
   }
+  if (!accepted(payload)) return false;
   if (!local_uploads_[{out.type, out.key, record.stream}].first_time(record.sequence)) {
     payload = caf::make_message(upload_duplicate{record.stream, record.sequence});
     return false;
@@ -794,6 +801,11 @@ edge_load_report offload_router::placement_report(const std::string& edge_id) {
     if (uplink->up() && !names.back().empty() && rtt_ns > 0) // 0: not measured yet
       out.paths.push_back({names.back(), rtt_ns / 1e9, 0});
   }
+  // What the type's author declared, then what this edge's config says, then what it measured.
+  for (const auto& type : local_types_->actor_names(runs_on::edge))
+    if (auto declared = local_types_->find_actor(type)->service_time;
+        declared.count() > 0 && may_host_on_edge(type))
+      out.service_s[type] = std::chrono::duration<double>(declared).count();
   for (const auto& [type, cost] : cfg_.service_times)
     if (may_host_on_edge(type)) out.service_s[type] = std::chrono::duration<double>(cost).count();
   std::lock_guard<std::mutex> guard{mutex_};

@@ -1,5 +1,6 @@
 #include "kite/runtime/config.hpp"
 
+#include <algorithm>
 #include <fstream>
 
 #include <fmt/format.h>
@@ -93,6 +94,13 @@ void read_node(config_reader& r, const YAML::Node& root, std::vector<std::string
         fmt::format("this is a '{}' config, but a '{}' config was expected", kind, expected_kind));
   r.read(root, "", "node_id", out.node_id, true);
   r.read(root, "", "threads", out.threads, 1, 256);
+  if (std::find(extra_keys.begin(), extra_keys.end(), "plugins") != extra_keys.end()) {
+    r.read(root, "", "plugins", out.plugins);
+    for (size_t i = 0; i < out.plugins.size(); ++i)
+      if (out.plugins[i].empty())
+        r.fail(root["plugins"][i], fmt::format("plugins[{}]", i),
+               "expected the path of an actor plugin (.so)");
+  }
 
   auto log = r.section(root, "", "log");
   r.only_keys(log, "log", {"level"});
@@ -259,8 +267,10 @@ caf::expected<worker_config> load_worker_config(const std::string& path) {
   if (!root) return root.error();
   config_reader r{path};
   worker_config cfg;
-  read_node(r, *root, {"bind", "request_timeout", "duplicates", "snapshots", "placement", "labels"},
-            "worker", cfg.node);
+  read_node(
+      r, *root,
+      {"bind", "request_timeout", "duplicates", "snapshots", "placement", "labels", "plugins"},
+      "worker", cfg.node);
   read_placement_link(r, *root, cfg.node.security.curve, cfg.placement);
   read_labels(r, *root, "", "labels", cfg.labels);
   r.read(*root, "", "bind", cfg.bind);
@@ -293,7 +303,8 @@ caf::expected<edge_config> load_edge_config(const std::string& path) {
   if (!root) return root.error();
   config_reader r{path};
   edge_config cfg;
-  read_node(r, *root, {"upstreams", "offload", "pipeline", "spool", "placement"}, "edge", cfg.node);
+  read_node(r, *root, {"upstreams", "offload", "pipeline", "spool", "placement", "plugins"}, "edge",
+            cfg.node);
   read_placement_link(r, *root, cfg.node.security.curve, cfg.placement);
   read_supervision(r, *root, cfg.supervision,
                    {"strategy", "intensity", "period", "backoff", "max_waiting"});

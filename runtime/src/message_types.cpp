@@ -1,5 +1,6 @@
 #include "kite/runtime/message_types.hpp"
 
+#include <algorithm>
 #include <exception>
 #include <stdexcept>
 
@@ -53,26 +54,44 @@ int message_types::find(const std::string& name) const {
   return -1;
 }
 
+const message_types::entry* message_types::entry_of(const caf::message& msg) const {
+  if (msg.size() != 1) return nullptr;
+  auto rtti = msg.type(0);
+  for (const auto& e : entries_) {
+    bool same = rtti.first != 0 ? rtti.first == e.rtti.first
+                                : e.rtti.first == 0 && *rtti.second == *e.rtti.second;
+    if (same) return &e;
+  }
+  return nullptr;
+}
+
+std::string message_types::name_of(const caf::message& msg) const {
+  const auto* e = entry_of(msg);
+  return e != nullptr ? e->name : std::string{};
+}
+
+std::string message_types::name_of(const std::type_info& rtti) const {
+  auto i = std::find_if(entries_.begin(), entries_.end(), [&rtti](const entry& e) {
+    return e.rtti.second != nullptr && *e.rtti.second == rtti;
+  });
+  return i != entries_.end() ? i->name : std::string{};
+}
+
 caf::expected<uint16_t> message_types::encode(const caf::message& msg,
                                               std::vector<char>& out) const {
   if (msg.size() != 1)
     return make_error(errc::unknown_type,
                       fmt::format("a wire payload holds exactly one value, got {}", msg.size()));
-  auto rtti = msg.type(0);
-  for (size_t i = 0; i < entries_.size(); ++i) {
-    const auto& e = entries_[i];
-    bool same = rtti.first != 0 ? rtti.first == e.rtti.first
-                                : e.rtti.first == 0 && *rtti.second == *e.rtti.second;
-    if (same) {
-      if (auto err = e.encode(msg, out))
-        return make_error(errc::wire,
-                          fmt::format("cannot encode a '{}': {}", e.name, describe(err)));
-      return static_cast<uint16_t>(i);
-    }
+  const auto* e = entry_of(msg);
+  if (e == nullptr) {
+    auto rtti = msg.type(0);
+    return make_error(errc::unknown_type,
+                      fmt::format("value of type {} was never announced as a message type",
+                                  rtti.second != nullptr ? rtti.second->name() : "(builtin)"));
   }
-  return make_error(errc::unknown_type,
-                    fmt::format("value of type {} was never announced as a message type",
-                                rtti.second != nullptr ? rtti.second->name() : "(builtin)"));
+  if (auto err = e->encode(msg, out))
+    return make_error(errc::wire, fmt::format("cannot encode a '{}': {}", e->name, describe(err)));
+  return static_cast<uint16_t>(e - entries_.data());
 }
 
 bool message_types::decode(uint16_t index, const char* data, size_t size, caf::message& out) const {

@@ -1,27 +1,77 @@
 #include "kite/runtime/registry.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "kite/runtime/error.hpp"
 #include "kite/runtime/wire.hpp"
 
 namespace kite {
 
-registry& registry::add_actor(std::string name, runs_on where, actor_factory spawn) {
-  return add(actor_type{std::move(name), where,
-                        [spawn = std::move(spawn)](caf::actor_system& sys, const std::string& key,
-                                                   const caf::message&) { return spawn(sys, key); },
-                        false});
+actor_declaration::actor_declaration(std::string name, restoring_factory spawn, bool snapshots,
+                                     const std::type_info* state)
+    : state_(state) {
+  type_.name = std::move(name);
+  type_.spawn = std::move(spawn);
+  type_.snapshots = snapshots;
 }
 
-registry& registry::add(actor_type type) {
+actor_declaration declare(std::string name, actor_factory spawn) {
+  return {std::move(name),
+          [spawn = std::move(spawn)](caf::actor_system& sys, const std::string& key,
+                                     const caf::message&) { return spawn(sys, key); },
+          false, nullptr};
+}
+
+actor_declaration declare(std::string name, caf::behavior (*behavior)(caf::event_based_actor*)) {
+  return declare(std::move(name), [behavior](caf::actor_system& sys, const std::string&) {
+    return sys.spawn(behavior);
+  });
+}
+
+actor_declaration declare(std::string name,
+                          caf::behavior (*behavior)(caf::event_based_actor*, std::string)) {
+  return declare(std::move(name), [behavior](caf::actor_system& sys, const std::string& key) {
+    return sys.spawn(behavior, key);
+  });
+}
+
+caf::error check_accepts(const actor_type& type, const std::string& message) {
+  if (type.accepts.empty() ||
+      std::find(type.accepts.begin(), type.accepts.end(), message) != type.accepts.end())
+    return {};
+  return make_error(errc::unknown_type,
+                    fmt::format("actor type '{}' does not accept {}; it accepts {}", type.name,
+                                message.empty() ? "a value of an unannounced type"
+                                                : fmt::format("a '{}'", message),
+                                fmt::join(type.accepts, ", ")));
+}
+
+registry& registry::add(actor_declaration declaration) {
+  auto& type = declaration.type_;
   if (type.name.empty() || type.name.size() > wire::max_actor_type_size)
     throw std::logic_error(fmt::format("actor type name '{}' must have 1 to {} bytes", type.name,
                                        wire::max_actor_type_size));
   if (actors_.count(type.name) > 0)
     throw std::logic_error(fmt::format("actor type '{}' registered twice", type.name));
+  if (type.service_time.count() < 0)
+    throw std::logic_error(
+        fmt::format("actor type '{}' declares a negative service time", type.name));
+  if (declaration.state_ != nullptr && types_.name_of(*declaration.state_).empty())
+    throw std::logic_error(fmt::format(
+        "actor type '{}' snapshots a state type that was not announced with add_message()",
+        type.name));
+  for (const auto* rtti : declaration.accepted_) {
+    auto name = types_.name_of(*rtti);
+    if (name.empty())
+      throw std::logic_error(fmt::format(
+          "actor type '{}' accepts a type that was not announced with add_message() ({})",
+          type.name, rtti->name()));
+    type.accepts.push_back(std::move(name));
+  }
   auto key = type.name;
   actors_.emplace(std::move(key), std::move(type));
   return *this;

@@ -32,12 +32,12 @@ caf::behavior crasher(caf::event_based_actor* self, const std::string&) {
 /// actor that fails in its constructor would.
 void add_ending(registry& types, const std::string& type,
                 caf::behavior (*behavior)(caf::event_based_actor*, const std::string&)) {
-  types.add_actor(type, runs_on::cloud, [behavior](caf::actor_system& sys, const std::string& key) {
-    auto actor = sys.spawn(behavior, key);
-    caf::scoped_actor waiter{sys};
-    waiter->wait_for(actor);
-    return actor;
-  });
+  types.add(declare(type, [behavior](caf::actor_system& sys, const std::string& key) {
+              auto actor = sys.spawn(behavior, key);
+              caf::scoped_actor waiter{sys};
+              waiter->wait_for(actor);
+              return actor;
+            }).runs_on(runs_on::cloud));
 }
 
 } // namespace
@@ -190,10 +190,9 @@ TEST_CASE("actor host: a logical actor that crashes in a loop is held back, not 
 
 TEST_CASE("actor host: a factory that throws fails its request and counts as a crash") {
   host_fixture f{[](registry& types) {
-    types.add_actor("test.throws", runs_on::cloud,
-                    [](caf::actor_system&, const std::string&) -> caf::actor {
-                      throw std::runtime_error("constructor bug");
-                    });
+    types.add(declare("test.throws", [](caf::actor_system&, const std::string&) -> caf::actor {
+                throw std::runtime_error("constructor bug");
+              }).runs_on(runs_on::cloud));
   }};
   f.request(1, 1, 1, "k", "test.throws");
   CHECK(f.host->stats().failures == 1);
@@ -222,4 +221,13 @@ TEST_CASE("actor host: an upload record reaches the actor once, and another node
   upload("robot-9/cloud#1", 3, 4); // this peer said it is "edge"
   CHECK(f.host->stats().failures == 1);
   CHECK(f.host->stats().upload_duplicates == 1);
+}
+
+TEST_CASE("actor host: a request its type does not accept fails without activating it") {
+  host_fixture f;
+  f.request(1, 1, 1, "k", "kite.summarize"); // a blob; kite.summarize accepts features
+  CHECK(f.host->stats().failures == 1);
+  CHECK(f.host->stats().activations == 0);
+  f.request(1, 2, 1, "k", "kite.echo"); // echo accepts anything
+  CHECK(f.host->stats().activations == 1);
 }

@@ -121,15 +121,15 @@ TEST_CASE("offload router fails a request, and goes on, when its edge instance h
   // An instance that has ended by the time the router gets it, as one failing in its
   // constructor: CAF answers a request to it at once, on the sending thread.
   edge_without_worker f{[](registry& types) {
-    types.add_actor("test.gone", runs_on::edge, [](caf::actor_system& sys, const std::string&) {
-      auto actor = sys.spawn([](caf::event_based_actor* self) -> caf::behavior {
-        self->quit(caf::make_error(caf::sec::runtime_error));
-        return {};
-      });
-      caf::scoped_actor waiter{sys};
-      waiter->wait_for(actor);
-      return actor;
-    });
+    types.add(declare("test.gone", [](caf::actor_system& sys, const std::string&) {
+                auto actor = sys.spawn([](caf::event_based_actor* self) -> caf::behavior {
+                  self->quit(caf::make_error(caf::sec::runtime_error));
+                  return {};
+                });
+                caf::scoped_actor waiter{sys};
+                waiter->wait_for(actor);
+                return actor;
+              }).runs_on(runs_on::edge));
   }};
   auto router = f.start(quick_fallback());
   caf::scoped_actor self{f.sys};

@@ -132,6 +132,25 @@ TEST_CASE("config: metrics.listen loads, and one without a port is named with it
   }
 }
 
+TEST_CASE("config: workers and edges list plugins; an empty path is named with its line") {
+  kite::test::temp_dir dir;
+  auto plain = std::string{"node_id: n\nsecurity: {curve: false}\n"};
+  auto worker = kite::load_worker_config(
+      dir.write("w.yaml", "kind: worker\n" + plain + "plugins: [/opt/a.so, b.so]\n"));
+  REQUIRE(worker);
+  CHECK(worker->node.plugins == std::vector<std::string>{"/opt/a.so", "b.so"});
+  auto empty = dir.write("e.yaml", "kind: worker\n" + plain + "plugins: [a.so, \"\"]\n");
+  auto bad = kite::load_worker_config(empty);
+  REQUIRE_FALSE(bad);
+  CHECK(problems_of(bad.error()) ==
+        empty + ":4:17: key 'plugins[1]': expected the path of an actor plugin (.so)");
+  // The placement service hosts no actors.
+  auto placement = kite::load_placement_config(
+      dir.write("p.yaml", "kind: placement\n" + plain + "plugins: [a.so]\n"));
+  REQUIRE_FALSE(placement);
+  CHECK_THAT(problems_of(placement.error()), Catch::Contains("key 'plugins': unknown key"));
+}
+
 TEST_CASE("config: an unknown key is an error that suggests the nearest valid key") {
   kite::test::temp_dir dir;
   auto path = dir.write("worker.yaml", "kind: worker\nnode_id: w\nsecurity: {curve: false}\n"

@@ -6,6 +6,8 @@
 #include <catch2/catch.hpp>
 
 #include "kite/actors/builtin.hpp"
+#include "kite/actors/busy.hpp"
+#include "kite/actors/echo.hpp"
 #include "kite/actors/messages.hpp"
 #include "kite/actors/summarize.hpp"
 #include "kite/runtime/error.hpp"
@@ -53,12 +55,11 @@ TEST_CASE("registry: a stateful actor answers its state and a new instance start
 
 TEST_CASE("registry: a factory that throws or gives no actor is a start_failed error naming it") {
   registry types;
-  types.add_actor("test.throws", runs_on::both,
-                  [](caf::actor_system&, const std::string&) -> caf::actor {
-                    throw std::runtime_error("constructor bug");
-                  });
-  types.add_actor("test.nothing", runs_on::both,
-                  [](caf::actor_system&, const std::string&) { return caf::actor{}; });
+  types.add(declare("test.throws", [](caf::actor_system&, const std::string&) -> caf::actor {
+    throw std::runtime_error("constructor bug");
+  }));
+  types.add(
+      declare("test.nothing", [](caf::actor_system&, const std::string&) { return caf::actor{}; }));
   caf::actor_system_config cfg;
   types.install(cfg);
   caf::actor_system sys{cfg};
@@ -71,4 +72,56 @@ TEST_CASE("registry: a factory that throws or gives no actor is a start_failed e
   REQUIRE_FALSE(nothing);
   CHECK(matches(nothing.error(), errc::start_failed));
   CHECK_THAT(describe(nothing.error()), Catch::Contains("returned no actor"));
+}
+
+namespace {
+
+struct unannounced {};
+
+template <class Inspector> typename Inspector::result_type inspect(Inspector& f, unannounced&) {
+  return f(caf::meta::type_name("test.unannounced"));
+}
+
+struct unannounced_state {
+  static constexpr const char* name = "test.stateful";
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, unannounced_state&) {
+  return f(caf::meta::type_name("test.unannounced_state"));
+}
+
+caf::behavior stateful(caf::stateful_actor<unannounced_state>*, std::string) {
+  return {[](const actors::blob& x) { return x; }};
+}
+
+} // namespace
+
+TEST_CASE("registry: a declaration of a type never announced is a programming error naming it") {
+  registry types;
+  actors::register_builtin(types);
+  CHECK_THROWS_WITH(types.add(declare("test.picky", actors::echo).accepts<unannounced>()),
+                    Catch::Contains("'test.picky' accepts a type that was not announced"));
+  CHECK_THROWS_WITH(
+      types.add(declare("test.stateful", stateful)),
+      Catch::Contains("'test.stateful' snapshots a state type that was not announced"));
+  CHECK_THROWS_WITH(types.add(declare("kite.echo", actors::echo)),
+                    Catch::Contains("'kite.echo' registered twice"));
+  CHECK(types.find_actor("test.picky") == nullptr);
+}
+
+TEST_CASE("registry: a declaration carries where its type runs, what it accepts and costs") {
+  registry types;
+  actors::register_builtin(types);
+  const auto* busy = types.find_actor("kite.busy");
+  REQUIRE(busy != nullptr);
+  CHECK(busy->where == runs_on::cloud);
+  CHECK(busy->accepts == std::vector<std::string>{"kite.feature"});
+  CHECK(busy->service_time == actors::busy_cpu_per_request);
+  CHECK(types.actor_names(runs_on::edge) ==
+        std::vector<std::string>{"kite.echo", "kite.summarize"});
+  CHECK(types.find_actor("kite.echo")->accepts.empty());
+  CHECK_FALSE(check_accepts(*types.find_actor("kite.echo"), "kite.blob"));
+  CHECK_THAT(describe(check_accepts(*busy, "")),
+             Catch::Contains("'kite.busy' does not accept a value of an unannounced type"));
 }

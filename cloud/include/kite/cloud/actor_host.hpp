@@ -133,6 +133,8 @@ private:
   /// the request's epoch is older than the running activation's.
   caf::expected<target> target_of(const inbound_request& req);
   caf::expected<caf::actor> activate(const actor_id& id, uint64_t owner, uint64_t epoch);
+  /// Why the request's type refuses what it carries; none when it takes it, or is not hosted.
+  caf::error refusal(const inbound_request& req) const;
   /// Replaces an upload_record payload with the item it carries; false when `req` is answered
   /// already: a copy of a record the actor was given, or one that does not decode.
   bool unwrap_upload(inbound_request& req);

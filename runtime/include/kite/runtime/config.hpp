@@ -49,6 +49,8 @@ struct node_config {
   security_config security;
   /// Where to serve Prometheus metrics ("host:port"; port 0 picks one); empty: not served.
   std::string metrics_listen;
+  /// Actor plugins (.so) to load before the node starts, in order (edge and worker only).
+  std::vector<std::string> plugins;
 };
 
 /// How a worker or an edge reaches the placement service; an empty endpoint: it has none.

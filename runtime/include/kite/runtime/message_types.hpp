@@ -60,6 +60,12 @@ public:
   /// Returns the index of `name`, or -1.
   int find(const std::string& name) const;
 
+  /// The announced name of a one-value message's type; empty when it has none.
+  std::string name_of(const caf::message& msg) const;
+
+  /// The announced name of type `rtti`; empty when it has none.
+  std::string name_of(const std::type_info& rtti) const;
+
   /// Encodes a one-value message; fails when its type was never announced.
   caf::expected<uint16_t> encode(const caf::message& msg, std::vector<char>& out) const;
 
@@ -77,6 +83,9 @@ private:
   };
 
   void insert(entry e);
+
+  /// The entry of a one-value message's type, or nullptr.
+  const entry* entry_of(const caf::message& msg) const;
 
   std::vector<entry> entries_;
 };
