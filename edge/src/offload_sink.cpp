@@ -40,6 +40,24 @@ constexpr std::chrono::seconds expiry_interval{1};
 
 void pump(sink_actor* self);
 
+/// Sends an answer on, if it is of the type the stage passes on.
+void pass_on(sink_actor* self, const caf::message& answer) {
+  auto& s = self->state;
+  const auto& setup = *s.setup;
+  auto type = setup.types->name_of(answer);
+  if (type == setup.cfg.answers) {
+    s.out.push(answer, self);
+    return;
+  }
+  if (answer.match_elements<upload_duplicate>()) return; // the first copy's answer went on
+  // Once, then every thousandth: an actor answering the wrong type answers it every time.
+  if (s.unexpected_answers++ % 1000 == 0)
+    spdlog::warn("{}: ({}) answered a '{}', not the {} this stage passes on; not passed on ({} "
+                 "so far)",
+                 setup.name, setup.cfg.type, type.empty() ? "value of an unannounced type" : type,
+                 setup.cfg.answers, s.unexpected_answers);
+}
+
 /// Sends `payload` to the target; `sequence` is its spool record's, 0 for a direct item.
 void send_request(sink_actor* self, caf::message payload, uint64_t sequence) {
   auto& s = self->state;
@@ -62,6 +80,7 @@ void send_request(sink_actor* self, caf::message payload, uint64_t sequence) {
           // Checked first: printing an answer costs more than sending the request.
           if (spdlog::should_log(spdlog::level::debug))
             spdlog::debug("({}, {}) answered {}", setup.cfg.type, key, caf::to_string(*answer));
+          if (!setup.cfg.answers.empty()) pass_on(self, *answer);
         } else if (sequence != 0) {
           // Kept in the spool and sent again, in order, after a pause, unless the actor's host
           // refused it too often; the router's own errors (no worker yet) never count.
@@ -200,12 +219,17 @@ void finish_if_done(sink_actor* self) {
   auto& s = self->state;
   auto& setup = *s.setup;
   bool spooled = setup.store != nullptr && (!s.unspooled.empty() || setup.store->stats().records);
-  if (s.in_flight == 0 && !spooled && setup.in->ended()) setup.in->finish();
+  if (s.ended || s.in_flight != 0 || spooled || !setup.in->ended() || s.out.holding()) return;
+  s.ended = true;
+  s.out.end();
+  setup.in->finish();
 }
 
 void pump(sink_actor* self) {
   auto& s = self->state;
   auto& setup = *s.setup;
+  // A stage's queue on is full: sending more would only pile up answers here.
+  if (s.out.holding()) return;
   if (setup.store == nullptr) {
     while (s.in_flight < setup.cfg.max_in_flight) {
       auto item = setup.in->take();
@@ -233,6 +257,7 @@ caf::behavior offload_sink(caf::stateful_actor<offload_sink_state>* self,
                            std::shared_ptr<offload_sink_setup> setup) {
   auto& s = self->state;
   s.setup = std::move(setup);
+  s.out = s.setup->out;
   s.topped_up = clock_type::now();
   if (s.setup->store != nullptr) {
     // Counted from here on: drops before this incarnation are in the metrics already.
@@ -243,6 +268,9 @@ caf::behavior offload_sink(caf::stateful_actor<offload_sink_state>* self,
   self->send(self, wake_atom::value);
   return {
       [self](wake_atom) { pump(self); },
+      [self](resume_atom) {
+        if (self->state.out.flush(self)) pump(self);
+      },
       [self](tick_atom) {
         self->state.ticking = false;
         pump(self);

@@ -96,8 +96,9 @@ child_start start_of(const pipeline_node& node, const edge_config& cfg, const re
     setup->cfg = *k;
     setup->in = in;
     setup->router = router;
+    setup->types = &types.messages();
+    if (node.part == pipeline_node::role::stage) setup->out = outlet_of(node, p.queues);
     if (k->upload) {
-      setup->types = &types.messages();
       setup->store = p.spools.at(node.name);
       // The spool's identity: a recreated spool's numbers are a new stream to workers.
       setup->stream =

@@ -4,8 +4,10 @@
 #include <cctype>
 #include <functional>
 #include <map>
+#include <tuple>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "pipeline_reader.hpp"
 
@@ -30,10 +32,23 @@ const char* type_name(item_type t) {
   return "?";
 }
 
+/// The items an offload stage's `answers:` names, and their message types.
+const std::vector<std::tuple<const char*, item_type, const char*>>& answer_kinds() {
+  static const std::vector<std::tuple<const char*, item_type, const char*>> table{
+      {"samples", item_type::sample, "kite.sensor_sample"},
+      {"features", item_type::feature, "kite.feature"},
+      {"alarms", item_type::alarm, "kite.alarm"},
+      {"batches", item_type::batch, "kite.sample_batch"},
+  };
+  return table;
+}
+
 struct kind_rules {
   const char* name;
   pipeline_node::role part;
   std::vector<std::string> keys;
+  /// A sink that may also be a stage, passing on what it gets back.
+  bool stage_too = false;
 };
 
 // Indexed like pipeline_node::parameters.
@@ -50,7 +65,7 @@ const std::vector<kind_rules>& kinds() {
       {"batcher", role::stage, {"size", "max_delay"}},
       {"log", role::sink, {"level"}},
       {"file", role::sink, {"path"}},
-      {"offload", role::sink, {"type", "key", "keys", "upload", "max_in_flight"}},
+      {"offload", role::sink, {"type", "key", "keys", "upload", "max_in_flight", "answers"}, true},
   };
   return table;
 }
@@ -83,6 +98,10 @@ std::optional<item_type> output_of(const pipeline_node::parameters& kind, item_t
         } else if constexpr (std::is_same_v<kind_type, batcher_config>) {
           if (in == item_type::sample) return item_type::batch;
           return std::nullopt;
+        } else if constexpr (std::is_same_v<kind_type, offload_sink_config>) {
+          for (const auto& [word, type, message] : answer_kinds())
+            if (k.answers == message) return type;
+          return in; // a sink: nothing goes on
         } else {
           return in; // sinks take anything; sources take nothing and are never asked
         }
@@ -252,6 +271,25 @@ struct parameter_reader {
   }
 };
 
+/// Reads what an offload stage passes on; a sink passes nothing on.
+void read_answers(config_reader& r, const YAML::Node& map, const std::string& path,
+                  pipeline_node::role part, offload_sink_config& out) {
+  std::string word;
+  std::vector<std::string> words;
+  for (const auto& kind : answer_kinds())
+    words.push_back(std::get<0>(kind));
+  r.read_choice(map, path, "answers", word, words);
+  if (part == pipeline_node::role::sink && map["answers"].IsDefined())
+    r.fail(map["answers"], join(path, "answers"),
+           "only an offload stage passes answers on: declare it under `stages:` with a `to:`");
+  else if (part == pipeline_node::role::stage && !map["answers"].IsDefined())
+    r.fail(map, join(path, "answers"),
+           fmt::format("is required for an offload stage: the answers it passes on, one of {}",
+                       fmt::join(words, ", ")));
+  for (const auto& [name, type, message] : answer_kinds())
+    if (word == name) out.answers = message;
+}
+
 /// Reads the `to:` of a source or stage: one name or a list of names.
 void read_targets(config_reader& r, const YAML::Node& map, const std::string& path,
                   std::vector<std::string>& out) {
@@ -296,13 +334,15 @@ void read_nodes(config_reader& r, const YAML::Node& pipeline, const char* sectio
     }
     const auto& map = entry.second;
     std::vector<std::string> choices;
+    auto fits = [part](const kind_rules& k) {
+      return k.part == part || (k.stage_too && part == pipeline_node::role::stage);
+    };
     for (const auto& k : kinds())
-      if (k.part == part) choices.push_back(k.name);
+      if (fits(k)) choices.push_back(k.name);
     std::string kind;
     r.read(map, path, "kind", kind, true);
-    auto rules = std::find_if(kinds().begin(), kinds().end(), [&](const kind_rules& k) {
-      return k.part == part && k.name == kind;
-    });
+    auto rules = std::find_if(kinds().begin(), kinds().end(),
+                              [&](const kind_rules& k) { return fits(k) && k.name == kind; });
     if (rules == kinds().end()) {
       if (!kind.empty()) r.read_choice(map, path, "kind", kind, choices);
       continue;
@@ -317,6 +357,8 @@ void read_nodes(config_reader& r, const YAML::Node& pipeline, const char* sectio
     if (part != pipeline_node::role::source) keys.push_back("queue");
     r.only_keys(map, path, keys);
     std::visit(parameter_reader{r, map, path, node_id}, node.kind);
+    if (auto* offload = std::get_if<offload_sink_config>(&node.kind))
+      read_answers(r, map, path, part, *offload);
     if (part != pipeline_node::role::sink) read_targets(r, map, path, node.to);
     node.queue = default_queue;
     if (part != pipeline_node::role::source) read_queue(r, map, path, node.queue);

@@ -187,3 +187,37 @@ TEST_CASE("a slow sink behind a blocking queue pauses the source and loses nothi
   CHECK(dropped > 0);
   CHECK(answered + dropped == 120);
 }
+
+TEST_CASE("an offload stage passes each answer on, in the order of its requests, and ends with "
+          "them") {
+  loopback_cluster cluster;
+  cluster.start_worker();
+  auto csv = cluster.dir() + "/recording.csv";
+  std::string recording;
+  for (int i = 0; i < 30; ++i)
+    recording += fmt::format("{},{}\n", 1'000'000 * i, i);
+  write(csv, recording);
+  auto answers = cluster.dir() + "/answers.txt";
+  edge_options options;
+  // max_in_flight 1: each answer is back before the next request goes, so their order is known.
+  options.pipeline = fmt::format(R"(pipeline:
+  sources:
+    recording: {{ kind: replay, file: {}, speed: 0, to: echoed }}
+  stages:
+    echoed: {{ kind: offload, type: kite.echo, answers: samples, max_in_flight: 1, to: kept }}
+  sinks:
+    kept: {{ kind: file, path: {} }}
+)",
+                                 csv, answers);
+  auto edge = cluster.start_edge(options);
+  auto code = edge->wait_for(20s);
+  REQUIRE(code.has_value());
+  INFO(read_file(edge->log_path()));
+  CHECK(*code == 0);
+  // kite.echo on the worker answers each sample with itself: all 30 come back, in order.
+  auto written = lines_of(read_file(answers));
+  REQUIRE(written.size() == 30);
+  for (int i = 0; i < 30; ++i)
+    CHECK(written[i].find(fmt::format("kite.sensor_sample({}, {}, [{}.000000])", i,
+                                      1'000'000 * i, i)) != std::string::npos);
+}

@@ -307,6 +307,45 @@ TEST_CASE("config: a stage fed items it cannot take is named with its line and i
                                            "takes samples, but 'smooth' sends it features");
 }
 
+TEST_CASE("config: an offload stage passes on the answers it declares, and they are type-checked") {
+  kite::test::temp_dir dir;
+  auto ok = kite::load_edge_config(dir.write("ok.yaml", edge_with(R"(pipeline:
+  sources:
+    imu: {kind: synthetic, to: ask}
+  stages:
+    ask: {kind: offload, type: robotics.mapper, answers: samples, to: smooth}
+    smooth: {kind: window, to: out}
+  sinks:
+    out: {kind: log}
+)")));
+  REQUIRE(ok);
+  const auto* ask = ok->pipeline.find("ask");
+  REQUIRE(ask != nullptr);
+  CHECK(ask->part == kite::pipeline_node::role::stage);
+  CHECK(std::get<kite::offload_sink_config>(ask->kind).answers == "kite.sensor_sample");
+
+  auto path = dir.write("bad.yaml", edge_with(R"(pipeline:
+  sources:
+    imu: {kind: synthetic, to: [ask, tell]}
+  stages:
+    ask: {kind: offload, type: robotics.mapper, to: pack}
+    judge: {kind: offload, type: robotics.judge, answers: alarms, to: pack}
+    pack: {kind: batcher, to: out}
+  sinks:
+    tell: {kind: offload, type: robotics.mapper, answers: samples}
+    out: {kind: log}
+)"));
+  auto bad = kite::load_edge_config(path);
+  REQUIRE_FALSE(bad);
+  auto text = problems_of(bad.error());
+  CHECK_THAT(text, Catch::Contains(path + ":9:10: key 'pipeline.stages.ask.answers': is required "
+                                          "for an offload stage: the answers it passes on, one "
+                                          "of samples, features, alarms, batches"));
+  CHECK_THAT(text, Catch::Contains("key 'pipeline.sinks.tell.answers': only an offload stage "
+                                   "passes answers on"));
+  CHECK_THAT(text, Catch::Contains("nothing sends to it"));
+}
+
 TEST_CASE("config: a stage fed two kinds of items is an error naming both feeders") {
   kite::test::temp_dir dir;
   auto path = dir.write("edge.yaml", edge_with(R"(pipeline:

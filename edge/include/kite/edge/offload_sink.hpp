@@ -2,7 +2,8 @@
 // max_in_flight requests are out at once; beyond that it takes nothing from its queue, so a
 // slow uplink backs up into the queue's policy. An upload sink first appends each item to its
 // spool, sends from the spool at the drain rate, oldest first, and removes a record only once
-// the actor answered it: a lost uplink or a killed agent loses nothing it took.
+// the actor answered it: a lost uplink or a killed agent loses nothing it took. Declared as a
+// stage, it passes the answers on to its `to:`.
 #pragma once
 
 #include <chrono>
@@ -19,6 +20,7 @@
 
 #include "kite/edge/spool.hpp"
 #include "kite/runtime/message_types.hpp"
+#include "kite/runtime/outlet.hpp"
 #include "kite/runtime/pipeline_config.hpp"
 #include "kite/runtime/stream_queue.hpp"
 
@@ -35,8 +37,11 @@ struct offload_sink_setup {
   offload_sink_config cfg;
   std::shared_ptr<stream_queue> in;
   caf::actor router;
-  /// The wire codecs, to encode what goes into the spool; upload sinks only.
+  /// The wire codecs: what goes into the spool is encoded with them, and an answer passed on
+  /// is told by its type's name.
   const message_types* types = nullptr;
+  /// Where an offload stage passes its answers; no targets for a sink.
+  outlet out;
   /// Upload sinks only.
   std::shared_ptr<spool> store;
   /// The upload stream's name as workers see it: "<node id>/<sink>".
@@ -58,6 +63,11 @@ struct offload_sink_state {
   static constexpr const char* name = "kite.offload_sink";
   std::shared_ptr<offload_sink_setup> setup;
   uint32_t in_flight = 0;
+  /// A stage's answers on their way on; holds what a blocking queue refused.
+  outlet out;
+  bool ended = false;
+  /// Answers of another type than the stage passes on (a copy's upload_duplicate aside).
+  uint64_t unexpected_answers = 0;
   /// Items sent so far, which pick the key when the target has several.
   uint64_t sent = 0;
   uint64_t answered = 0;

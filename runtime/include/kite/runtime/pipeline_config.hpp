@@ -108,7 +108,8 @@ struct file_sink_config {
   std::string path;
 };
 
-/// Sink: sends each item as a request to the logical actor (type, key), wherever it runs.
+/// Sink, or stage passing the answers on: sends each item as a request to the logical actor
+/// (type, key), wherever it runs.
 struct offload_sink_config {
   std::string type;
   /// Defaults to the node id.
@@ -120,6 +121,9 @@ struct offload_sink_config {
   bool upload = false;
   /// Requests out at once; when reached, the sink stops taking from its queue.
   uint32_t max_in_flight = 100;
+  /// An offload stage passes on the answers of this message type (kite.sensor_sample,
+  /// kite.feature, kite.alarm or kite.sample_batch) to its `to:`; empty for a sink.
+  std::string answers;
 };
 
 /// One node of the pipeline; `kind` says which.
