@@ -77,4 +77,15 @@ std::vector<float> occupancy_grid::probabilities() const {
   return out;
 }
 
+bool occupancy_grid::restore(std::vector<float> log_odds) {
+  if (log_odds.size() != log_odds_.size()) return false;
+  log_odds_ = std::move(log_odds);
+  return true;
+}
+
+size_t occupancy_grid::known_cells() const {
+  return static_cast<size_t>(std::count_if(log_odds_.begin(), log_odds_.end(),
+                                           [](float evidence) { return std::abs(evidence) > 1; }));
+}
+
 } // namespace kite::robotics

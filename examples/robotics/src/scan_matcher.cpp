@@ -6,6 +6,36 @@ namespace kite::robotics {
 
 scan_matcher::scan_matcher(scan_matcher_settings settings) : settings_(settings) {}
 
+scan_matcher_memory scan_matcher::remember() const {
+  scan_matcher_memory out;
+  out.map_xy.reserve(2 * map_.size());
+  for (const auto& [cell, p] : map_) {
+    out.map_xy.push_back(p.x());
+    out.map_xy.push_back(p.y());
+  }
+  out.last_odometry = last_odometry_;
+  out.corrected = pose_of(corrected_);
+  out.matched = matched_;
+  out.scans = scans_;
+  return out;
+}
+
+void scan_matcher::recall(const scan_matcher_memory& memory) {
+  map_.clear();
+  for (size_t i = 0; i + 1 < memory.map_xy.size(); i += 2)
+    remember_point({memory.map_xy[i], memory.map_xy[i + 1]});
+  last_odometry_ = memory.last_odometry;
+  corrected_ = to_world(memory.corrected);
+  matched_ = memory.matched;
+  scans_ = memory.scans;
+}
+
+void scan_matcher::remember_point(const point& p) {
+  std::pair<long, long> cell{static_cast<long>(std::floor(p.x() / settings_.map_resolution)),
+                             static_cast<long>(std::floor(p.y() / settings_.map_resolution))};
+  map_.emplace(cell, p); // the first point seen in a square stays
+}
+
 pose scan_matcher::add(const pose& odometry, const lidar_scan& scan) {
   // What odometry says happened since the last scan, in the robot's frame then.
   auto moved = to_world(last_odometry_).inverse().after(to_world(odometry));
@@ -29,12 +59,8 @@ pose scan_matcher::add(const pose& odometry, const lidar_scan& scan) {
     }
   }
   corrected_ = guess;
-  for (const auto& h : hits) {
-    auto p = corrected_.apply(h);
-    std::pair<long, long> cell{static_cast<long>(std::floor(p.x() / settings_.map_resolution)),
-                               static_cast<long>(std::floor(p.y() / settings_.map_resolution))};
-    map_.emplace(cell, p); // the first point seen in a square stays
-  }
+  for (const auto& h : hits)
+    remember_point(corrected_.apply(h));
   return pose_of(corrected_);
 }
 

@@ -29,7 +29,8 @@ class occupancy_grid {
 public:
   enum class cell { unknown, free, occupied };
 
-  explicit occupancy_grid(grid_settings settings = {});
+  occupancy_grid() : occupancy_grid(grid_settings{}) {}
+  explicit occupancy_grid(grid_settings settings);
 
   /// Adds `scan`, taken at `at` (the robot's pose in the world).
   void integrate(const pose& at, const lidar_scan& scan);
@@ -42,6 +43,16 @@ public:
   std::vector<float> probabilities() const;
 
   const grid_settings& settings() const { return settings_; }
+
+  /// The evidence per cell, row-major: what a snapshot of the map holds.
+  const std::vector<float>& log_odds() const { return log_odds_; }
+
+  /// Takes evidence kept from a grid of the same settings; false (and unchanged) when its size
+  /// differs.
+  bool restore(std::vector<float> log_odds);
+
+  /// Cells whose evidence says free or occupied.
+  size_t known_cells() const;
 
 private:
   /// The cell holding `where`, or false outside the map.

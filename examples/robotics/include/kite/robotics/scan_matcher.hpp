@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <utility>
+#include <vector>
 
 #include "kite/robotics/icp.hpp"
 #include "kite/robotics/world.hpp"
@@ -24,9 +25,26 @@ struct scan_matcher_settings {
   icp_settings icp;
 };
 
+/// What a scan matcher has learnt, as plain values: what a snapshot of it holds.
+struct scan_matcher_memory {
+  /// The map's points, x and y in turn.
+  std::vector<double> map_xy;
+  pose last_odometry;
+  pose corrected;
+  uint64_t matched = 0;
+  uint64_t scans = 0;
+};
+
 class scan_matcher {
 public:
-  explicit scan_matcher(scan_matcher_settings settings = {});
+  scan_matcher() : scan_matcher(scan_matcher_settings{}) {}
+  explicit scan_matcher(scan_matcher_settings settings);
+
+  /// Everything it has learnt, to carry elsewhere.
+  scan_matcher_memory remember() const;
+
+  /// Takes up where the matcher that remembered `memory` left off.
+  void recall(const scan_matcher_memory& memory);
 
   /// Adds `scan`, taken where the robot's own odometry puts it at `odometry`; returns the
   /// corrected pose.
@@ -40,6 +58,9 @@ public:
   size_t map_size() const { return map_.size(); }
 
 private:
+  /// Adds a world point to the map, unless its square has one already.
+  void remember_point(const point& p);
+
   scan_matcher_settings settings_;
   std::map<std::pair<long, long>, point> map_;
   pose last_odometry_;

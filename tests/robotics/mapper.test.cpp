@@ -1,0 +1,119 @@
+#include "kite/robotics/mapper.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/scoped_actor.hpp>
+#include <catch2/catch.hpp>
+
+#include "kite/actors/builtin.hpp"
+#include "kite/actors/messages.hpp"
+#include "kite/robotics/robot.hpp"
+#include "kite/robotics/scan_sample.hpp"
+#include "kite/runtime/error.hpp"
+#include "kite/runtime/protocol.hpp"
+#include "kite/runtime/registry.hpp"
+
+using namespace kite;
+using namespace kite::robotics;
+
+namespace {
+
+/// A node's registry with the mapper, as the robotics plugin registers it.
+registry mapper_types() {
+  registry types;
+  actors::register_builtin(types);
+  types.add_message<mapper_state>("robotics.mapper_state");
+  types.add(declare("robotics.mapper", mapper).accepts<actors::sensor_sample>());
+  return types;
+}
+
+/// A wandering robot's scans, as the simulator sends them: every 5th step of 20 ms.
+std::vector<actors::sensor_sample> scans_of(const world& room, robot& bot, int count,
+                                            uint64_t first_id) {
+  std::mt19937_64 noise{first_id + 7};
+  std::vector<actors::sensor_sample> out;
+  for (int tick = 1; static_cast<int>(out.size()) < count; ++tick) {
+    bot.step(0.02);
+    if (tick % 5 != 0) continue;
+    stamped_scan scan{first_id + out.size(), bot.odometry(),
+                      room.sense(bot.truth(), lidar_settings{}, noise)};
+    out.push_back({scan.id, 0, pack_scan(scan)});
+  }
+  return out;
+}
+
+corrected_pose ask(caf::scoped_actor& self, const caf::actor& mapper,
+                   const actors::sensor_sample& scan) {
+  corrected_pose out;
+  self->request(mapper, caf::infinite, scan)
+      .receive(
+          [&](const actors::sensor_sample& answer) {
+            auto pose = unpack_pose(answer.values);
+            REQUIRE(pose);
+            out = *pose;
+          },
+          [](caf::error& err) { FAIL(describe(err)); });
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("mapper: corrects a robot's odometry scan by scan, and its snapshot crosses the wire "
+          "whole") {
+  auto types = mapper_types();
+  caf::actor_system_config cfg;
+  types.install(cfg);
+  caf::actor_system sys{cfg};
+  caf::scoped_actor self{sys};
+  const auto& type = *types.find_actor("robotics.mapper");
+  auto room = world::generate(3);
+  robot bot{room, robot_settings{}, 4};
+  auto first = start_logical_actor(type, sys, "robot-1", {});
+  REQUIRE(first);
+  corrected_pose last;
+  for (const auto& scan : scans_of(room, bot, 60, 1))
+    last = ask(self, *first, scan);
+  CHECK(last.scan_id == 60);
+  CHECK(std::hypot(last.at.x - bot.truth().x, last.at.y - bot.truth().y) <
+        std::hypot(bot.odometry().x - bot.truth().x, bot.odometry().y - bot.truth().y));
+  CHECK(last.known_cells > 1000);
+
+  // The snapshot, encoded and decoded as it travels to the edge and on to the next worker.
+  caf::message snapshot;
+  self->request(*first, caf::infinite, snapshot_atom::value)
+      .receive([&](const mapper_state& state) { snapshot = caf::make_message(state); },
+               [](caf::error& err) { FAIL(describe(err)); });
+  std::vector<char> bytes;
+  auto index = types.messages().encode(snapshot, bytes);
+  REQUIRE(index);
+  caf::message restored;
+  REQUIRE(types.messages().decode(*index, bytes.data(), bytes.size(), restored));
+  auto second = start_logical_actor(type, sys, "robot-1", restored);
+  REQUIRE(second);
+  // Both instances, the original and the restored one, answer the next scans alike.
+  for (const auto& scan : scans_of(room, bot, 5, 61)) {
+    auto a = ask(self, *first, scan);
+    auto b = ask(self, *second, scan);
+    CHECK(a.at.x == Approx(b.at.x).margin(1e-9));
+    CHECK(a.at.theta == Approx(b.at.theta).margin(1e-9));
+    CHECK(a.known_cells == b.known_cells);
+  }
+  self->send_exit(*first, caf::exit_reason::user_shutdown);
+  self->send_exit(*second, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE("mapper: a sample too short to be a scan is an error naming the layout") {
+  auto types = mapper_types();
+  caf::actor_system_config cfg;
+  types.install(cfg);
+  caf::actor_system sys{cfg};
+  caf::scoped_actor self{sys};
+  auto m = start_logical_actor(*types.find_actor("robotics.mapper"), sys, "r", {});
+  REQUIRE(m);
+  self->request(*m, caf::infinite, actors::sensor_sample{1, 0, {1, 2, 3}})
+      .receive([](const actors::sensor_sample&) { FAIL("a malformed scan was answered"); },
+               [](caf::error& err) {
+                 CHECK_THAT(describe(err), Catch::Contains("at least 5 channels, not 3"));
+               });
+  self->send_exit(*m, caf::exit_reason::user_shutdown);
+}
