@@ -11,7 +11,7 @@ pose advance(const pose& p, const odometry_step& step) {
 robot::robot(const world& room, robot_settings settings, uint64_t seed, pose start)
     : room_(room), settings_(settings), random_(seed), truth_(start), odometry_(start) {}
 
-odometry_step robot::step(double dt) {
+odometry_step robot::step(double dt, bool halted) {
   // Steering: straight on while clear; else turn in place, the same way until clear again.
   double ahead = room_.cast({truth_.x, truth_.y}, truth_.theta, settings_.avoid_within * 2);
   if (ahead > settings_.avoid_within) {
@@ -21,8 +21,8 @@ odometry_step robot::step(double dt) {
     double right = room_.cast({truth_.x, truth_.y}, truth_.theta - M_PI / 2, 8);
     turning_ = left >= right ? 1 : -1;
   }
-  double forward = turning_ == 0 ? settings_.cruise_speed : 0;
-  double yaw_rate = turning_ * settings_.turn_rate;
+  double forward = halted || turning_ != 0 ? 0 : settings_.cruise_speed;
+  double yaw_rate = halted ? 0 : turning_ * settings_.turn_rate;
   // The wheels' true travel, from the commanded motion.
   double left_true = (forward - yaw_rate * settings_.wheel_base / 2) * dt;
   double right_true = (forward + yaw_rate * settings_.wheel_base / 2) * dt;

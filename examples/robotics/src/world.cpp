@@ -56,6 +56,12 @@ world world::generate(uint64_t seed, double size, int obstacles) {
   return w;
 }
 
+world world::with_box(const point& centre, double half) const {
+  world out = *this;
+  add_box(out.walls_, centre - point{half, half}, centre + point{half, half});
+  return out;
+}
+
 double world::cast(const point& origin, double angle, double max_range) const {
   point direction{std::cos(angle), std::sin(angle)};
   double nearest = max_range;

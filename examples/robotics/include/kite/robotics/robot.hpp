@@ -45,8 +45,9 @@ public:
   robot(const world& room, robot_settings settings, uint64_t seed, pose start = {});
 
   /// Moves the robot for `dt` seconds: forward while the way is clear, turning in place when a
-  /// wall is near (a simple wanderer). Returns what its wheels measured.
-  odometry_step step(double dt);
+  /// wall is near (a simple wanderer); standing still while `halted` (an emergency stop).
+  /// Returns what its wheels measured.
+  odometry_step step(double dt, bool halted = false);
 
   /// The IMU's reading of the last step.
   imu_reading imu() const { return imu_; }

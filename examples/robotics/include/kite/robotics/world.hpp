@@ -49,6 +49,9 @@ public:
   /// A sweep from `at`, with noise drawn from `random`.
   lidar_scan sense(const pose& at, const lidar_settings& settings, std::mt19937_64& random) const;
 
+  /// This world with a box of half-width `half` around `centre` added: someone who steps in.
+  world with_box(const point& centre, double half) const;
+
   const std::vector<segment>& walls() const { return walls_; }
 
 private:
