@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -22,6 +23,7 @@
 #include "kite/robotics/robot_sim.hpp"
 #include "kite/runtime/cli_args.hpp"
 #include "kite/runtime/error.hpp"
+#include "kite/runtime/node.hpp"
 
 namespace {
 
@@ -29,9 +31,15 @@ using namespace kite::robotics;
 using clock_type = std::chrono::steady_clock;
 
 constexpr const char* usage =
-    "usage: kite-robot-sim --lidar-to HOST:PORT --imu-to HOST:PORT --odometry-to HOST:PORT\n"
-    "                      --alarms-on HOST:PORT --poses-on HOST:PORT [--duration SECONDS]\n"
-    "                      [--seed N] [--person-at SECONDS] [--summary FILE] [--png FILE]\n";
+    "usage: kite-robot-sim --alarms-on HOST:PORT --poses-on HOST:PORT --targets FILE\n"
+    "                      [--ready-file FILE] [--duration SECONDS] [--seed N]\n"
+    "                      [--person-at SECONDS] [--summary FILE] [--png FILE]\n"
+    "  Binds --alarms-on and --poses-on (port 0 picks one), writes both as HOST:PORT lines to\n"
+    "  --ready-file, then waits for --targets to hold the agent's udp sources, one per line:\n"
+    "  lidar HOST:PORT, imu HOST:PORT, odometry HOST:PORT; then runs for --duration seconds.\n";
+
+/// How long the simulator waits for --targets.
+constexpr std::chrono::seconds targets_timeout{60};
 
 /// An IPv4 host:port; false when `text` is not one.
 bool parse_address(const std::string& text, sockaddr_in& out) {
@@ -55,6 +63,39 @@ int bind_udp(const sockaddr_in& address) {
     return -1;
   }
   return fd;
+}
+
+/// The address a bound socket has.
+std::string address_of(int fd) {
+  sockaddr_in bound{};
+  socklen_t size = sizeof bound;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &size);
+  char host[INET_ADDRSTRLEN] = {};
+  inet_ntop(AF_INET, &bound.sin_addr, host, sizeof host);
+  return fmt::format("{}:{}", host, ntohs(bound.sin_port));
+}
+
+/// Reads the agent's sources from `path` once it holds all three; an error message otherwise.
+std::string read_targets(const std::string& path, sockaddr_in& lidar, sockaddr_in& imu,
+                         sockaddr_in& odometry) {
+  auto deadline = clock_type::now() + targets_timeout;
+  for (;;) {
+    std::ifstream in{path};
+    std::map<std::string, std::string> found;
+    for (std::string name, address; in >> name >> address;)
+      found[name] = address;
+    if (found.size() >= 3) {
+      for (auto [name, out] : {std::pair{"lidar", &lidar}, {"imu", &imu}, {"odometry", &odometry}})
+        if (!parse_address(found[name], *out))
+          return fmt::format("{}: '{}' needs an IPv4 HOST:PORT, got '{}'", path, name, found[name]);
+      return {};
+    }
+    if (clock_type::now() > deadline)
+      return fmt::format("{} did not name lidar, imu and odometry within {} s", path,
+                         targets_timeout.count());
+    // A file another process writes: looked at again shortly, up to the deadline.
+    std::this_thread::sleep_for(std::chrono::milliseconds{50});
+  }
 }
 
 /// The comma-separated numbers of one datagram; empty when any is not a number.
@@ -111,18 +152,15 @@ std::string json_of(const sim_report& r, double duration) {
 
 int main(int argc, char** argv) {
   auto args = kite::parse_cli(argc, argv, 1,
-                              {"lidar-to", "imu-to", "odometry-to", "alarms-on", "poses-on",
-                               "duration", "seed", "person-at", "summary", "png"});
-  if (!args) {
-    std::fprintf(stderr, "kite-robot-sim: %s\n%s", kite::describe(args.error()).c_str(), usage);
+                              {"alarms-on", "poses-on", "targets", "ready-file", "duration", "seed",
+                               "person-at", "summary", "png"});
+  if (!args || args->get("targets").empty()) {
+    std::fprintf(stderr, "kite-robot-sim: %s\n%s",
+                 args ? "--targets is required" : kite::describe(args.error()).c_str(), usage);
     return 2;
   }
   sockaddr_in lidar{}, imu{}, odometry{}, alarms_on{}, poses_on{};
-  for (auto [name, address] : {std::pair{"lidar-to", &lidar},
-                               {"imu-to", &imu},
-                               {"odometry-to", &odometry},
-                               {"alarms-on", &alarms_on},
-                               {"poses-on", &poses_on}})
+  for (auto [name, address] : {std::pair{"alarms-on", &alarms_on}, {"poses-on", &poses_on}})
     if (!parse_address(args->get(name), *address)) {
       std::fprintf(stderr, "kite-robot-sim: --%s: expected an IPv4 host:port, got '%s'\n%s", name,
                    args->get(name).c_str(), usage);
@@ -144,6 +182,14 @@ int main(int argc, char** argv) {
   int out = socket(AF_INET, SOCK_DGRAM, 0);
   if (alarms < 0 || poses < 0 || out < 0) {
     std::perror("kite-robot-sim: cannot bind --alarms-on or --poses-on");
+    return 1;
+  }
+  if (auto ready = args->get("ready-file");
+      !ready.empty() &&
+      !kite::write_ready_file(ready, address_of(alarms) + "\n" + address_of(poses)))
+    return 1;
+  if (auto err = read_targets(args->get("targets"), lidar, imu, odometry); !err.empty()) {
+    std::fprintf(stderr, "kite-robot-sim: %s\n", err.c_str());
     return 1;
   }
 
