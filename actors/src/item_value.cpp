@@ -1,22 +1,45 @@
 #include "kite/actors/item_value.hpp"
 
+#include <algorithm>
 #include <numeric>
 
 #include "kite/actors/messages.hpp"
 
 namespace kite::actors {
 
-std::optional<double> item_value(const caf::message& item, const value_selector& selector) {
-  if (item.match_elements<sensor_sample>()) {
-    const auto& sample = item.get_as<sensor_sample>(0);
-    if (selector.channel) {
-      if (*selector.channel >= sample.values.size()) return std::nullopt;
-      return sample.values[*selector.channel];
-    }
-    if (sample.values.empty()) return std::nullopt;
-    return std::accumulate(sample.values.begin(), sample.values.end(), 0.0) /
-           static_cast<double>(sample.values.size());
+namespace {
+
+/// The selected channels of `values` reduced to one number; none when a channel is missing.
+std::optional<double> sample_value(const std::vector<float>& values,
+                                   const value_selector& selector) {
+  if (selector.channel) {
+    if (*selector.channel >= values.size()) return std::nullopt;
+    return values[*selector.channel];
   }
+  auto first = values.begin();
+  auto last = values.end();
+  if (selector.channels) {
+    if (selector.channels->last >= values.size()) return std::nullopt;
+    first += selector.channels->first;
+    last = values.begin() + selector.channels->last + 1;
+  }
+  if (first == last) return std::nullopt;
+  switch (selector.reduce) {
+  case value_selector::statistic::mean:
+    return std::accumulate(first, last, 0.0) / static_cast<double>(last - first);
+  case value_selector::statistic::min:
+    return *std::min_element(first, last);
+  case value_selector::statistic::max:
+    return *std::max_element(first, last);
+  }
+  return std::nullopt;
+}
+
+} // namespace
+
+std::optional<double> item_value(const caf::message& item, const value_selector& selector) {
+  if (item.match_elements<sensor_sample>())
+    return sample_value(item.get_as<sensor_sample>(0).values, selector);
   if (item.match_elements<feature>()) {
     const auto& f = item.get_as<feature>(0);
     switch (selector.of_feature) {

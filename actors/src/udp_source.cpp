@@ -16,6 +16,7 @@
 #include "kite/actors/messages.hpp"
 #include "kite/actors/sample_codec.hpp"
 #include "kite/runtime/error.hpp"
+#include "kite/runtime/host_port.hpp"
 #include "kite/runtime/protocol.hpp"
 
 namespace kite::actors {
@@ -28,14 +29,11 @@ constexpr std::chrono::milliseconds mailbox_check{100};
 } // namespace
 
 caf::expected<std::shared_ptr<udp_socket>> udp_socket::bind(const std::string& listen) {
-  auto colon = listen.rfind(':');
-  if (colon == std::string::npos)
+  auto address = parse_host_port(listen);
+  if (!address)
     return make_error(errc::config, fmt::format("udp listen '{}': expected host:port", listen));
-  auto host = listen.substr(0, colon);
-  auto port = listen.substr(colon + 1);
-  // [::1]:7400 names an IPv6 address; getaddrinfo wants it without the brackets.
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
-    host = host.substr(1, host.size() - 2);
+  const auto& host = address->host;
+  auto port = std::to_string(address->port);
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_DGRAM;

@@ -28,10 +28,11 @@ outlet outlet_of(const pipeline_node& node, const queue_map& queues) {
   return outlet{node.name, std::move(targets)};
 }
 
-/// The logic of a stage or of a log or file sink; nullptr for the other kinds.
-std::shared_ptr<actors::stage_logic_factory> logic_of(const pipeline_node& node) {
+/// The logic of a stage or of a log, file or udp_send sink; nullptr for the other kinds.
+std::shared_ptr<actors::stage_logic_factory> logic_of(const pipeline_node& node,
+                                                      const running_pipeline& p) {
   return std::visit(
-      [&node](const auto& k) -> std::shared_ptr<actors::stage_logic_factory> {
+      [&node, &p](const auto& k) -> std::shared_ptr<actors::stage_logic_factory> {
         using kind = std::decay_t<decltype(k)>;
         actors::stage_logic_factory make;
         if constexpr (std::is_same_v<kind, filter_config>)
@@ -48,6 +49,10 @@ std::shared_ptr<actors::stage_logic_factory> logic_of(const pipeline_node& node)
           make = [k, name = node.name] { return actors::make_log_sink(k, name); };
         else if constexpr (std::is_same_v<kind, file_sink_config>)
           make = [k] { return actors::make_file_sink(k); };
+        else if constexpr (std::is_same_v<kind, udp_send_config>)
+          make = [target = p.targets.at(node.name), name = node.name] {
+            return actors::make_udp_send(target, name);
+          };
         else
           return nullptr;
         return std::make_shared<actors::stage_logic_factory>(std::move(make));
@@ -124,7 +129,7 @@ child_start start_of(const pipeline_node& node, const edge_config& cfg, const re
   }
   auto out =
       node.part == pipeline_node::role::sink ? outlet{node.name, {}} : outlet_of(node, p.queues);
-  return [in, out, make = logic_of(node)](caf::actor_system& sys, const child_handles&) {
+  return [in, out, make = logic_of(node, p)](caf::actor_system& sys, const child_handles&) {
     return sys.spawn(actors::stage, in, out, make);
   };
 }
@@ -147,6 +152,13 @@ caf::expected<running_pipeline> start_pipeline(caf::actor_system& sys, const edg
         return make_error(errc::config, fmt::format("pipeline.sources.{}: {}", node.name,
                                                     describe(socket.error())));
       p.sockets.emplace(node.name, std::move(*socket));
+    }
+    if (const auto* udp = std::get_if<udp_send_config>(&node.kind)) {
+      auto target = actors::udp_target::connect(udp->target);
+      if (!target)
+        return make_error(errc::config, fmt::format("pipeline.sinks.{}: {}", node.name,
+                                                    describe(target.error())));
+      p.targets.emplace(node.name, std::move(*target));
     }
     if (node.part != pipeline_node::role::source) {
       auto queue = std::make_shared<stream_queue>(node.name, node.queue,

@@ -231,6 +231,28 @@ void config_reader::read(const YAML::Node& map, const std::string& path, const c
   }
 }
 
+void config_reader::read(const YAML::Node& map, const std::string& path, const char* key,
+                         std::vector<uint32_t>& out, uint32_t min, uint32_t max) {
+  if (!map.IsMap()) return;
+  auto node = map[key];
+  if (!node.IsDefined() || node.IsNull()) return;
+  if (!node.IsSequence()) {
+    fail(node, join(path, key), "expected a list, got " + quoted(node));
+    return;
+  }
+  out.clear();
+  for (size_t i = 0; i < node.size(); ++i) {
+    uint64_t value = 0;
+    if (!node[i].IsScalar() || !parse_unsigned(node[i].Scalar(), value) || value < min ||
+        value > max) {
+      fail(node[i], fmt::format("{}[{}]", join(path, key), i),
+           fmt::format("expected a whole number from {} to {}, got {}", min, max, quoted(node[i])));
+      continue;
+    }
+    out.push_back(static_cast<uint32_t>(value));
+  }
+}
+
 void config_reader::read_choice(const YAML::Node& map, const std::string& path, const char* key,
                                 std::string& out, std::vector<std::string> choices) {
   auto node = scalar(map, path, key);

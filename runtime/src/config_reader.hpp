@@ -40,6 +40,10 @@ public:
             std::chrono::milliseconds& out);
   void read(const YAML::Node& map, const std::string& path, const char* key,
             std::vector<std::string>& out);
+  /// Reads a list of whole numbers from `min` to `max`; each bad element is a problem of its own,
+  /// and is left out of `out`.
+  void read(const YAML::Node& map, const std::string& path, const char* key,
+            std::vector<uint32_t>& out, uint32_t min, uint32_t max);
 
   /// Reads a string that must be one of `choices`.
   void read_choice(const YAML::Node& map, const std::string& path, const char* key,

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "kite/runtime/host_port.hpp"
 #include "pipeline_reader.hpp"
 
 namespace kite {
@@ -58,14 +59,17 @@ const std::vector<kind_rules>& kinds() {
       {"synthetic", role::source, {"rate_hz", "values", "count", "seed", "pattern"}},
       {"replay", role::source, {"file", "format", "speed", "loop"}},
       {"udp", role::source, {"listen"}},
-      {"filter", role::stage, {"channel", "statistic", "min", "max"}},
+      {"filter", role::stage, {"channel", "channels", "reduce", "statistic", "min", "max"}},
       {"downsample", role::stage, {"every"}},
       {"window", role::stage, {"size", "channel"}},
-      {"threshold", role::stage, {"channel", "statistic", "above", "below", "hysteresis"}},
+      {"threshold",
+       role::stage,
+       {"channel", "channels", "reduce", "statistic", "above", "below", "hysteresis"}},
       {"batcher", role::stage, {"size", "max_delay"}},
       {"log", role::sink, {"level"}},
       {"file", role::sink, {"path"}},
       {"offload", role::sink, {"type", "key", "keys", "upload", "max_in_flight", "answers"}, true},
+      {"udp_send", role::sink, {"target"}},
   };
   return table;
 }
@@ -182,13 +186,41 @@ void read_channel(config_reader& r, const YAML::Node& map, const std::string& pa
   out = channel;
 }
 
+/// Reads `channels: [first, last]`, which stays unset when absent.
+void read_channels(config_reader& r, const YAML::Node& map, const std::string& path,
+                   std::optional<value_selector::channel_range>& out) {
+  auto node = map["channels"];
+  if (!node.IsDefined() || node.IsNull()) return;
+  auto at = join(path, "channels");
+  std::vector<uint32_t> range;
+  r.read(map, path, "channels", range, 0, 1'000'000);
+  if (node.IsSequence() && node.size() != 2)
+    r.fail(node, at, "expected [first, last]: two channel indices, such as [150, 210]");
+  else if (range.size() == 2 && range[0] > range[1])
+    r.fail(node, at,
+           fmt::format("the first channel ({}) must not come after the last ({})", range[0],
+                       range[1]));
+  else if (range.size() == 2)
+    out = value_selector::channel_range{range[0], range[1]};
+  if (map["channel"].IsDefined()) r.fail(node, at, "set channel or channels, not both");
+}
+
+/// Reads a statistic (mean, min or max) under `key`, which keeps `out` when absent.
+void read_statistic(config_reader& r, const YAML::Node& map, const std::string& path,
+                    const char* key, value_selector::statistic& out) {
+  std::string statistic;
+  r.read_choice(map, path, key, statistic, {"mean", "min", "max"});
+  if (statistic == "mean") out = value_selector::statistic::mean;
+  if (statistic == "min") out = value_selector::statistic::min;
+  if (statistic == "max") out = value_selector::statistic::max;
+}
+
 void read_selector(config_reader& r, const YAML::Node& map, const std::string& path,
                    value_selector& out) {
   read_channel(r, map, path, out.channel);
-  std::string statistic;
-  r.read_choice(map, path, "statistic", statistic, {"mean", "min", "max"});
-  if (statistic == "min") out.of_feature = value_selector::statistic::min;
-  if (statistic == "max") out.of_feature = value_selector::statistic::max;
+  read_channels(r, map, path, out.channels);
+  read_statistic(r, map, path, "reduce", out.reduce);
+  read_statistic(r, map, path, "statistic", out.of_feature);
 }
 
 void read_optional(config_reader& r, const YAML::Node& map, const std::string& path,
@@ -268,6 +300,16 @@ struct parameter_reader {
     if (k.upload && k.max_in_flight > 1000)
       r.fail(map["max_in_flight"], join(path, "max_in_flight"),
              "must be at most 1000 for an upload sink");
+  }
+  void operator()(udp_send_config& k) const {
+    r.read(map, path, "target", k.target, true);
+    if (k.target.empty()) return;
+    auto address = parse_host_port(k.target);
+    if (!address || address->host.empty() || address->port == 0)
+      r.fail(map["target"], join(path, "target"),
+             fmt::format("expected host:port with a port from 1 to 65535, such as "
+                         "127.0.0.1:7400 or [::1]:7400, got '{}'",
+                         k.target));
   }
 };
 

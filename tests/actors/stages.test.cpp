@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "kite/actors/item_value.hpp"
 #include "kite/actors/messages.hpp"
 
 using namespace kite::actors;
@@ -117,6 +118,78 @@ TEST_CASE("filter looks at the chosen statistic of a feature and drops other ite
   CHECK(sequences(feed(*make_filter(cfg), items)) == sequence_list{2});
   cfg.value.of_feature = value_selector::statistic::min;
   CHECK(sequences(feed(*make_filter(cfg), items)).empty());
+}
+
+TEST_CASE("item value reduces a range of channels, bounds included, to its mean, min or max") {
+  value_selector selector;
+  selector.channels = value_selector::channel_range{1, 3};
+  auto item = sample(1, {100, 4, -2, 7, -100});
+  CHECK(item_value(item, selector) == 3.0); // (4 - 2 + 7) / 3
+  selector.reduce = value_selector::statistic::min;
+  CHECK(item_value(item, selector) == -2.0);
+  selector.reduce = value_selector::statistic::max;
+  CHECK(item_value(item, selector) == 7.0);
+  selector.channels = value_selector::channel_range{4, 4};
+  CHECK(item_value(item, selector) == -100.0);
+}
+
+TEST_CASE("item value reduces all channels when neither channel nor channels is set") {
+  value_selector selector;
+  auto item = sample(1, {3, -1, 4, 1.5f});
+  CHECK(item_value(item, selector) == 1.875);
+  selector.reduce = value_selector::statistic::min;
+  CHECK(item_value(item, selector) == -1.0);
+  selector.reduce = value_selector::statistic::max;
+  CHECK(item_value(item, selector) == 4.0);
+  CHECK_FALSE(item_value(sample(2, {}), selector));
+}
+
+TEST_CASE("item value has none for a sample without the range's last channel, and reduce leaves "
+          "features and one channel alone") {
+  value_selector selector;
+  selector.channels = value_selector::channel_range{1, 3};
+  selector.reduce = value_selector::statistic::min;
+  CHECK_FALSE(item_value(sample(1, {1, 2, 3}), selector));
+  CHECK(item_value(sample(2, {1, 2, 3, 4}), selector) == 2.0);
+  CHECK(item_value(feature_of(3, 0.5, 0.25, 0.75), selector) == 0.5); // the feature's mean
+  selector.channels.reset();
+  selector.channel = 2;
+  CHECK(item_value(sample(4, {1, 2, 3}), selector) == 3.0);
+}
+
+TEST_CASE("threshold below on the min of a channel range raises for an obstacle in that range "
+          "only, and ignores a short sample") {
+  kite::threshold_config cfg;
+  cfg.value.channels = value_selector::channel_range{150, 210};
+  cfg.value.reduce = value_selector::statistic::min;
+  cfg.below = 0.35;
+  auto threshold = make_threshold(cfg);
+  auto scan = [](float nearest_in_range, float nearest_outside) {
+    std::vector<float> ranges(363, 4.0f);
+    ranges[180] = nearest_in_range;
+    ranges[20] = nearest_outside;
+    return ranges;
+  };
+  CHECK(feed(*threshold, {sample(1, scan(2, 0.1f))}).empty()); // close, but outside the range
+  CHECK(feed(*threshold, {sample(2, std::vector<float>(200, 0.1f))}).empty()); // no channel 210
+  auto out = feed(*threshold, {sample(3, scan(0.3f, 4))});
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].get_as<alarm>(0).raised);
+  CHECK(out[0].get_as<alarm>(0).value == Approx(0.3));
+  out = feed(*threshold, {sample(4, std::vector<float>(200, 4.0f)), sample(5, scan(1, 4))});
+  REQUIRE(out.size() == 1); // the short sample neither raised nor cleared
+  CHECK(out[0].get_as<alarm>(0).sequence == 5);
+  CHECK_FALSE(out[0].get_as<alarm>(0).raised);
+}
+
+TEST_CASE("filter passes samples by the max of a channel range and drops those without it") {
+  kite::filter_config cfg;
+  cfg.value.channels = value_selector::channel_range{0, 1};
+  cfg.value.reduce = value_selector::statistic::max;
+  cfg.max = 5;
+  auto filter = make_filter(cfg);
+  auto out = feed(*filter, {sample(1, {1, 6, 0}), sample(2, {5, 2, 100}), sample(3, {1})});
+  CHECK(sequences(out) == sequence_list{2});
 }
 
 TEST_CASE("downsample passes the first item and then one in every N") {

@@ -516,11 +516,12 @@ TEST_CASE("config: every kind of source, stage and sink loads with its settings"
       queue: {capacity: 5, when_full: drop_oldest}
     thin: {kind: downsample, every: 3, to: [smooth, pack]}
     smooth: {kind: window, size: 8, channel: 2, to: hot}
-    hot: {kind: threshold, statistic: max, below: -0.5, hysteresis: 0.25, to: [alarms, save]}
+    hot: {kind: threshold, statistic: max, below: -0.5, hysteresis: 0.25, to: [alarms, save, sim]}
     pack: {kind: batcher, size: 20, max_delay: 250ms, to: cloud}
   sinks:
     alarms: {kind: log, level: warn}
     save: {kind: file, path: /tmp/alarms.txt}
+    sim: {kind: udp_send, target: "[::1]:7401"}
     cloud:
       kind: offload
       type: kite.summarize
@@ -540,7 +541,7 @@ spool: {directory: /var/lib/kite}
   CHECK(kinds == std::vector<std::string>{"gen:synthetic", "rec:replay", "raw:replay", "net:udp",
                                           "pass:filter", "thin:downsample", "smooth:window",
                                           "hot:threshold", "pack:batcher", "alarms:log",
-                                          "save:file", "cloud:offload"});
+                                          "save:file", "sim:udp_send", "cloud:offload"});
 
   const auto& gen = std::get<kite::synthetic_config>(p.find("gen")->kind);
   CHECK(gen.rate_hz == 20);
@@ -562,6 +563,8 @@ spool: {directory: /var/lib/kite}
 
   const auto& pass = std::get<kite::filter_config>(p.find("pass")->kind);
   CHECK(pass.value.channel == 1u);
+  CHECK_FALSE(pass.value.channels);
+  CHECK(pass.value.reduce == kite::value_selector::statistic::mean); // default
   CHECK(pass.min == -1);
   CHECK(pass.max == 1.5);
   CHECK(std::get<kite::downsample_config>(p.find("thin")->kind).every == 3);
@@ -581,6 +584,7 @@ spool: {directory: /var/lib/kite}
 
   CHECK(std::get<kite::log_sink_config>(p.find("alarms")->kind).level == "warn");
   CHECK(std::get<kite::file_sink_config>(p.find("save")->kind).path == "/tmp/alarms.txt");
+  CHECK(std::get<kite::udp_send_config>(p.find("sim")->kind).target == "[::1]:7401");
   const auto& cloud = std::get<kite::offload_sink_config>(p.find("cloud")->kind);
   CHECK(cloud.type == "kite.summarize");
   CHECK(cloud.key == "arm");
@@ -597,6 +601,91 @@ spool: {directory: /var/lib/kite}
   CHECK(policy("thin") == "drop_newest");
   CHECK(p.find("cloud")->queue.capacity == 50);
   CHECK(policy("cloud") == "block");
+}
+
+TEST_CASE("config: a filter or threshold reads a range of channels and how to reduce them") {
+  kite::test::temp_dir dir;
+  auto path = dir.write("edge.yaml", edge_with(R"(pipeline:
+  sources:
+    lidar: {kind: synthetic, values: 363, to: [near, calm]}
+  stages:
+    near: {kind: threshold, channels: [150, 210], reduce: min, below: 0.35, to: out}
+    calm: {kind: filter, reduce: max, max: 2, to: out}
+  sinks:
+    out: {kind: log}
+)"));
+  auto cfg = kite::load_edge_config(path);
+  REQUIRE(cfg);
+  const auto& near = std::get<kite::threshold_config>(cfg->pipeline.find("near")->kind).value;
+  CHECK_FALSE(near.channel);
+  REQUIRE(near.channels);
+  CHECK(near.channels->first == 150);
+  CHECK(near.channels->last == 210);
+  CHECK(near.reduce == kite::value_selector::statistic::min);
+  CHECK(near.of_feature == kite::value_selector::statistic::mean);
+  const auto& calm = std::get<kite::filter_config>(cfg->pipeline.find("calm")->kind).value;
+  CHECK_FALSE(calm.channel);
+  CHECK_FALSE(calm.channels); // all channels
+  CHECK(calm.reduce == kite::value_selector::statistic::max);
+}
+
+TEST_CASE("config: channels given with channel, backwards, or not as two indices is named with "
+          "its line") {
+  kite::test::temp_dir dir;
+  auto path = dir.write("edge.yaml", edge_with(R"(pipeline:
+  sources:
+    lidar: {kind: synthetic, to: [both, back, three, word, how]}
+  stages:
+    both: {kind: filter, channel: 3, channels: [1, 4], min: 0, to: out}
+    back: {kind: filter, channels: [210, 150], min: 0, to: out}
+    three: {kind: threshold, channels: [1, 2, 3], above: 1, to: out}
+    word: {kind: threshold, channels: [1, last], above: 1, to: out}
+    how: {kind: threshold, reduce: median, above: 1, to: out}
+  sinks:
+    out: {kind: log}
+)"));
+  auto cfg = kite::load_edge_config(path);
+  REQUIRE_FALSE(cfg);
+  auto text = problems_of(cfg.error());
+  CHECK_THAT(text, Catch::Contains(path + ":9:48: key 'pipeline.stages.both.channels': set "
+                                          "channel or channels, not both"));
+  CHECK_THAT(text, Catch::Contains(path + ":10:36: key 'pipeline.stages.back.channels': the "
+                                          "first channel (210) must not come after the last "
+                                          "(150)"));
+  CHECK_THAT(text, Catch::Contains(path + ":11:40: key 'pipeline.stages.three.channels': "
+                                          "expected [first, last]: two channel indices"));
+  CHECK_THAT(text, Catch::Contains(path + ":12:43: key 'pipeline.stages.word.channels[1]': "
+                                          "expected a whole number from 0 to 1000000, got "
+                                          "'last'"));
+  CHECK_THAT(text, Catch::Contains(path + ":13:36: key 'pipeline.stages.how.reduce': expected "
+                                          "one of mean, min, max, got 'median'"));
+}
+
+TEST_CASE("config: a udp_send sink needs a target host:port, and a bad one is named with its "
+          "line") {
+  kite::test::temp_dir dir;
+  auto path = dir.write("edge.yaml", edge_with(R"(pipeline:
+  sources:
+    imu: {kind: synthetic, to: [none, bare, v6, zero]}
+  sinks:
+    none: {kind: udp_send}
+    bare: {kind: udp_send, target: localhost}
+    v6: {kind: udp_send, target: "::1:7400"}
+    zero: {kind: udp_send, target: "127.0.0.1:0"}
+)"));
+  auto cfg = kite::load_edge_config(path);
+  REQUIRE_FALSE(cfg);
+  auto text = problems_of(cfg.error());
+  CHECK_THAT(text, Catch::Contains(path + ":9:11: key 'pipeline.sinks.none.target': is required "
+                                          "and missing"));
+  CHECK_THAT(text,
+             Catch::Contains(path + ":10:36: key 'pipeline.sinks.bare.target': expected host:port "
+                                    "with a port from 1 to 65535, such as 127.0.0.1:7400 or "
+                                    "[::1]:7400, got 'localhost'"));
+  CHECK_THAT(text, Catch::Contains(path + ":11:34: key 'pipeline.sinks.v6.target': expected "
+                                          "host:port"));
+  CHECK_THAT(text, Catch::Contains(path + ":12:36: key 'pipeline.sinks.zero.target': expected "
+                                          "host:port"));
 }
 
 TEST_CASE("config: spool settings load, and without them the defaults hold") {

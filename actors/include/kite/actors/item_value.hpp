@@ -11,7 +11,8 @@
 
 namespace kite::actors {
 
-/// The selected value of a sample or feature; none for other items or a missing channel.
+/// The selected value of a sample or feature; none for other items, or for a sample that lacks
+/// a selected channel (or has none at all).
 std::optional<double> item_value(const caf::message& item, const value_selector& selector);
 
 /// An item as one line of text, such as `kite.sensor_sample(5, 5000000, [5.000000])`.

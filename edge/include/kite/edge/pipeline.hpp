@@ -12,6 +12,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/expected.hpp>
 
+#include "kite/actors/udp_send.hpp"
 #include "kite/actors/udp_source.hpp"
 #include "kite/edge/spool.hpp"
 #include "kite/runtime/config.hpp"
@@ -34,6 +35,8 @@ struct running_pipeline {
   std::vector<std::shared_ptr<stream_queue>> sinks;
   /// Each UDP source's socket, by source name.
   std::map<std::string, std::shared_ptr<actors::udp_socket>> sockets;
+  /// Each udp_send sink's connected socket, by sink name.
+  std::map<std::string, std::shared_ptr<actors::udp_target>> targets;
   /// Each upload sink's spool, by sink name.
   std::map<std::string, std::shared_ptr<spool>> spools;
 
@@ -42,7 +45,8 @@ struct running_pipeline {
 };
 
 /// Starts `cfg.pipeline`, whose offload sinks send through `router`. An error names what could
-/// not be opened (a recording, a file sink's file, a spool) before anything started.
+/// not be opened (a recording, a file sink's file, a spool, a UDP address) before anything
+/// started.
 caf::expected<running_pipeline> start_pipeline(caf::actor_system& sys, const edge_config& cfg,
                                                const registry& types, caf::actor router,
                                                metrics* counts);

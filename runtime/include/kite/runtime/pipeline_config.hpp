@@ -28,11 +28,20 @@ struct queue_config {
   overflow_policy when_full = overflow_policy::block;
 };
 
-/// The number a filter or threshold looks at: one channel of a sample (all channels' mean when
-/// unset), or one statistic of a feature.
+/// The number a filter or threshold looks at: of a sample, one channel, or the mean, min or max
+/// of a range of channels (all of them when neither is set); of a feature, one statistic.
 struct value_selector {
-  std::optional<uint32_t> channel;
   enum class statistic { mean, min, max };
+  /// An inclusive range of channel indices.
+  struct channel_range {
+    uint32_t first = 0;
+    uint32_t last = 0;
+  };
+  /// One channel; set at most one of `channel` and `channels`.
+  std::optional<uint32_t> channel;
+  std::optional<channel_range> channels;
+  /// What a sample's selected channels come to.
+  statistic reduce = statistic::mean;
   statistic of_feature = statistic::mean;
 };
 
@@ -126,12 +135,18 @@ struct offload_sink_config {
   std::string answers;
 };
 
+/// Sink: sends each item as one UDP datagram, a line of comma-separated numbers, best effort.
+struct udp_send_config {
+  /// host:port ("[v6]:port") to send to.
+  std::string target;
+};
+
 /// One node of the pipeline; `kind` says which.
 struct pipeline_node {
   using parameters =
       std::variant<synthetic_config, replay_config, udp_config, filter_config, downsample_config,
                    window_config, threshold_config, batcher_config, log_sink_config,
-                   file_sink_config, offload_sink_config>;
+                   file_sink_config, offload_sink_config, udp_send_config>;
   enum class role { source, stage, sink };
 
   std::string name;
