@@ -4,6 +4,7 @@
 // --duration seconds, then writes what it measured as JSON, and the map as a PNG.
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -208,14 +209,24 @@ int main(int argc, char** argv) {
       if (auto p = unpack_pose(v)) sim.on_pose(elapsed(), *p);
     });
   };
+  // Takes what the agent sends as it arrives, so latencies are measured to the microsecond,
+  // not to the next physics step.
+  auto listen_until = [&](clock_type::time_point deadline) {
+    for (auto now = clock_type::now(); now < deadline; now = clock_type::now()) {
+      auto left = std::chrono::duration_cast<std::chrono::nanoseconds>(deadline - now).count();
+      timespec timeout{left / 1'000'000'000, left % 1'000'000'000};
+      pollfd fds[] = {{alarms, POLLIN, 0}, {poses, POLLIN, 0}};
+      if (ppoll(fds, 2, &timeout, nullptr) <= 0) continue;
+      take_alarms();
+      take_poses();
+    }
+  };
   std::vector<sim_output> due;
   auto step = std::chrono::microseconds{1'000'000 / settings.step_hz};
   auto steps = static_cast<int64_t>(duration * settings.step_hz);
   for (int64_t k = 1; k <= steps; ++k) {
     // Real time: the agent measures what a robot's drivers would make it measure.
-    std::this_thread::sleep_until(start + k * step);
-    take_alarms();
-    take_poses();
+    listen_until(start + k * step);
     due.clear();
     sim.step(elapsed(), due);
     for (const auto& d : due) {
@@ -228,11 +239,7 @@ int main(int argc, char** argv) {
     }
   }
   // Answers to the last scans still on their way.
-  auto grace = clock_type::now() + std::chrono::seconds{1};
-  while (clock_type::now() < grace) {
-    take_poses();
-    std::this_thread::sleep_for(std::chrono::milliseconds{10});
-  }
+  listen_until(clock_type::now() + std::chrono::seconds{1});
   auto json = json_of(sim.report(), duration);
   std::fputs(json.c_str(), stdout);
   if (auto path = args->get("summary"); !path.empty()) std::ofstream{path} << json;
