@@ -3,9 +3,12 @@
 # load the robotics plugin, and ROBOTS robots, each a kite-robot-sim (the robot's drivers) and a
 # kite-edge (its agent). On the edge: an emergency stop on every LiDAR scan, local and never
 # waiting for the network. In the cloud: robotics.mapper per robot, fed through the spool, its
-# corrected poses streamed back. Worker-1 is killed halfway (KILL_WORKER=no keeps it).
+# corrected poses streamed back. The cloud is unreachable for OUTAGE_FOR seconds from OUTAGE_AT
+# (both workers paused; OUTAGE_FOR=0 skips it), and worker-1 is killed halfway (KILL_WORKER=no
+# keeps it).
 # Prints a summary and writes each robot's map as a PNG. With CHECK=yes it fails unless every
-# robot's corrected pose beat its odometry and its emergency stop fired for the person.
+# robot's corrected pose beat its odometry, every scan got its pose, and its emergency stop
+# fired for the person, short of them.
 # usage: examples/robotics/demo.sh BUILD_DIR   (scripts/demo builds, then runs this)
 set -euo pipefail
 
@@ -14,6 +17,8 @@ ROBOTS=${ROBOTS:-3}
 DURATION=${DURATION:-30}
 PERSON_AT=${PERSON_AT:-6}
 KILL_WORKER=${KILL_WORKER:-yes}
+OUTAGE_AT=${OUTAGE_AT:-$(awk -v d="$DURATION" 'BEGIN { print d / 6 }')}
+OUTAGE_FOR=${OUTAGE_FOR:-3}
 CHECK=${CHECK:-no}
 work=${DEMO_DIR:-$(mktemp -d /tmp/kite-demo.XXXXXX)}
 mkdir -p "$work"
@@ -154,8 +159,22 @@ YAML
   mv "$work/$robot.targets.tmp" "$work/$robot.targets"
 done
 
+# Seconds since the robots started, and a sleep until `at` of them.
+started=$(date +%s.%N)
+sleep_until() { sleep "$(awk -v at="$1" -v s="$started" -v now="$(date +%s.%N)" \
+  'BEGIN { d = s + at - now; print (d > 0 ? d : 0) }')"; }
+if awk -v f="$OUTAGE_FOR" 'BEGIN { exit !(f > 0) }'; then
+  # The robots' uplink is gone: their links time out, scans wait in their spools, and the stop
+  # on the edge goes on; then the workers come back, and the spools drain in order.
+  sleep_until "$OUTAGE_AT"
+  kill -STOP "${worker_pids[@]}"
+  echo "==> the cloud is unreachable for $OUTAGE_FOR s: both workers paused (SIGSTOP)"
+  sleep "$OUTAGE_FOR"
+  kill -CONT "${worker_pids[@]}"
+  echo "==> the cloud is back (SIGCONT): the robots' spools drain"
+fi
 if [ "$KILL_WORKER" = yes ]; then
-  sleep "$(awk -v d="$DURATION" 'BEGIN { print d / 2 }')"
+  sleep_until "$(awk -v d="$DURATION" 'BEGIN { print d / 2 }')"
   { kill -9 "${worker_pids[0]}" && wait "${worker_pids[0]}"; } 2>/dev/null || true
   echo "==> killed worker-1 (kill -9) halfway: its robots' mappers move to worker-2 from their"
   echo "    last snapshots, and the scans since then drain from the robots' spools"
@@ -206,12 +225,14 @@ if [ "$CHECK" = yes ]; then
     ok=$(awk -v c="$(field "$robot" corrected_error_mean_m)" -v o="$(field "$robot" odometry_error_mean_m)" \
       -v p="$(field "$robot" poses)" 'BEGIN { print (p > 0 && c < o) ? "yes" : "no" }')
     [ "$ok" = yes ] || { echo "CHECK FAILED: $robot's corrected pose is not better than odometry" >&2; status=1; }
+    [ "$(field "$robot" poses)" = "$(field "$robot" scans)" ] ||
+      { echo "CHECK FAILED: $robot sent $(field "$robot" scans) scans but got $(field "$robot" poses) poses back" >&2; status=1; }
     grep -q '"for_person": true' "$work/$robot.json" ||
       { echo "CHECK FAILED: $robot's emergency stop did not fire for the person" >&2; status=1; }
     closest=$(field "$robot" closest_to_person_m)
     awk -v d="$closest" 'BEGIN { exit !(d > 0.25) }' ||
       { echo "CHECK FAILED: $robot came within $closest m of the person" >&2; status=1; }
   done
-  [ "$status" -eq 0 ] && echo "CHECK passed: every robot's cloud-corrected pose beat its odometry, and its stop fired for the person"
+  [ "$status" -eq 0 ] && echo "CHECK passed: every robot's cloud-corrected pose beat its odometry, every scan got its pose, and its stop fired for the person, short of them"
 fi
 exit "$status"
