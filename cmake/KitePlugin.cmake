@@ -7,4 +7,6 @@ function(kite_add_plugin name)
   # Only its manifest is exported, so its copies of inline code never stand in for the node's.
   set_target_properties(${name} PROPERTIES PREFIX "" CXX_VISIBILITY_PRESET hidden
                                            VISIBILITY_INLINES_HIDDEN ON)
+  # Static libraries it links keep their symbols to themselves too.
+  target_link_options(${name} PRIVATE "LINKER:--exclude-libs,ALL")
 endfunction()

@@ -25,9 +25,18 @@ function(kite_export_sdk target)
 endfunction()
 
 set(kite_cmake_dir "${CMAKE_INSTALL_LIBDIR}/cmake/Kite")
-install(DIRECTORY "${PROJECT_SOURCE_DIR}/runtime/include/" "${PROJECT_SOURCE_DIR}/actors/include/"
-        DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}" COMPONENT sdk)
-install(FILES "${PROJECT_BINARY_DIR}/runtime/include/kite/runtime/version.hpp"
+# Only what <kite/kite.hpp> includes: a plugin calls the loading node's code, so the SDK holds
+# no header whose functions kite-edge or kite-cloud may lack (tests/deploy/plugin_symbols.sh).
+install(FILES "${PROJECT_SOURCE_DIR}/actors/include/kite/kite.hpp"
+        DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/kite" COMPONENT sdk)
+install(FILES "${PROJECT_SOURCE_DIR}/actors/include/kite/actors/messages.hpp"
+        DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/kite/actors" COMPONENT sdk)
+install(FILES "${PROJECT_SOURCE_DIR}/runtime/include/kite/runtime/error.hpp"
+              "${PROJECT_SOURCE_DIR}/runtime/include/kite/runtime/message_types.hpp"
+              "${PROJECT_SOURCE_DIR}/runtime/include/kite/runtime/plugin.hpp"
+              "${PROJECT_SOURCE_DIR}/runtime/include/kite/runtime/protocol.hpp"
+              "${PROJECT_SOURCE_DIR}/runtime/include/kite/runtime/registry.hpp"
+              "${PROJECT_BINARY_DIR}/runtime/include/kite/runtime/version.hpp"
         DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/kite/runtime" COMPONENT sdk)
 install(TARGETS kite_sdk EXPORT KiteTargets COMPONENT sdk)
 install(EXPORT KiteTargets NAMESPACE Kite:: DESTINATION "${kite_cmake_dir}" COMPONENT sdk)

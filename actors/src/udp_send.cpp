@@ -48,10 +48,17 @@ udp_target::~udp_target() {
 
 int udp_target::send(std::string_view datagram) {
   int failure = 0;
-  if (datagram.size() > max_datagram_bytes)
+  auto once = [&] {
+    return ::send(fd_, datagram.data(), datagram.size(), MSG_DONTWAIT | MSG_NOSIGNAL) < 0 ? errno
+                                                                                          : 0;
+  };
+  if (datagram.size() > max_datagram_bytes) {
     failure = EMSGSIZE;
-  else if (::send(fd_, datagram.data(), datagram.size(), MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
-    failure = errno;
+  } else if ((failure = once()) == ECONNREFUSED) {
+    // The refusal belongs to an earlier datagram, and this one was not sent: sent again, so an
+    // alarm after a receiver's restart is not lost with it.
+    failure = once();
+  }
   if (failure != 0) ++failed_;
   return failure;
 }

@@ -173,7 +173,9 @@ caf::expected<running_pipeline> start_pipeline(caf::actor_system& sys, const edg
     auto opened = spool::open(spool_cfg);
     if (!opened)
       return make_error(errc::config,
-                        fmt::format("pipeline.sinks.{}: {}", node.name, describe(opened.error())));
+                        fmt::format("pipeline.{}.{}: {}",
+                                    node.part == pipeline_node::role::stage ? "stages" : "sinks",
+                                    node.name, describe(opened.error())));
     p.spools.emplace(node.name, std::move(*opened));
   }
   // Sinks first, sources last: every node starts after the ones it feeds.

@@ -26,6 +26,8 @@ plugin=$build/examples/robotics/kite-robotics.so
 
 pids=()
 cleanup() {
+  # Continued first: a paused worker would keep its SIGTERM pending, and wait would hang.
+  for pid in "${pids[@]}"; do kill -CONT "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }

@@ -32,6 +32,10 @@ std::string mismatch(const plugin_manifest& m) {
   if (m.cxx11_abi != ours.cxx11_abi)
     return fmt::format("it was built with _GLIBCXX_USE_CXX11_ABI={}, this node with {}",
                        m.cxx11_abi, ours.cxx11_abi);
+  if (m.layout != ours.layout)
+    return fmt::format("it was built against Kite {} headers of another layout ({:#x}, this node's "
+                       "are {:#x}), or with other _GLIBCXX_DEBUG or _GLIBCXX_ASSERTIONS flags",
+                       m.kite_version, m.layout, ours.layout);
   if (m.register_types == nullptr) return "its manifest names no registration function";
   return {};
 }

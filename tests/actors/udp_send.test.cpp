@@ -27,11 +27,13 @@ using clock_type = stage_logic::clock_type;
 /// that never comes fails the test instead of hanging it.
 class receiver {
 public:
-  receiver() : fd_(socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) {
+  /// On `port`, or a free one when 0.
+  explicit receiver(uint16_t port = 0) : fd_(socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) {
     REQUIRE(fd_ >= 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(port);
     REQUIRE(bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
     socklen_t len = sizeof addr;
     REQUIRE(getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
@@ -44,6 +46,7 @@ public:
   receiver& operator=(const receiver&) = delete;
 
   std::string address() const { return fmt::format("127.0.0.1:{}", port_); }
+  uint16_t port() const { return port_; }
 
   /// The next datagram; "<none>" when none came within the timeout.
   std::string next() {
@@ -137,6 +140,25 @@ TEST_CASE("udp send to a port nobody listens on neither throws nor stops sending
   // send cannot know yet.
   CHECK_NOTHROW(send_all(*sink, items));
   CHECK(target->failed() < items.size());
+}
+
+TEST_CASE("udp send delivers the first item after its receiver comes back, though the kernel "
+          "still holds the refusal of the one before") {
+  uint16_t port = 0;
+  std::string address;
+  {
+    receiver gone;
+    port = gone.port();
+    address = gone.address();
+  }
+  auto target = target_of(address);
+  auto sink = make_udp_send(target, "stop");
+  send_all(*sink, {caf::make_message(
+                      kite::actors::alarm{1, 0, 0.5, 0.35, false})}); // refused: nobody there
+  receiver back{port};
+  // The robot's controller restarted: the next stop alarm must reach it.
+  send_all(*sink, {caf::make_message(kite::actors::alarm{2, 0, 0.3, 0.35, true})});
+  CHECK(back.next() == "1,0.3,0.35");
 }
 
 TEST_CASE("udp send's target needs a host and a port other than 0; the error names it") {

@@ -27,7 +27,8 @@ ln -s "$src/examples" "$scratch/root/examples"
 [ "$(grep -c . "$scratch/tutorial.sh")" -gt 10 ] || { echo "no shell blocks in $doc" >&2; exit 1; }
 
 cd "$scratch/root"
-HOME=$scratch/home bash "$scratch/tutorial.sh" > "$scratch/out.txt" 2>&1 || {
+# Bounded: an agent that never gets its answers would otherwise wait for the test's timeout.
+HOME=$scratch/home timeout 240 bash "$scratch/tutorial.sh" > "$scratch/out.txt" 2>&1 || {
   cat "$scratch/out.txt"
   echo "FAIL: the tutorial's commands failed (output above)" >&2
   exit 1

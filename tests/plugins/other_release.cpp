@@ -10,4 +10,5 @@ void register_nothing(kite::registry&) {}
 extern "C" __attribute__((visibility("default")))
 const kite::plugin_manifest kite_plugin_manifest = {
     kite::plugin_magic, sizeof(kite::plugin_manifest), "0.0.1",
-    CAF_VERSION,        _GLIBCXX_USE_CXX11_ABI,        &register_nothing};
+    CAF_VERSION,        _GLIBCXX_USE_CXX11_ABI,        &register_nothing,
+    kite::sdk_layout()};

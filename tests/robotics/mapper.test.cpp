@@ -5,6 +5,8 @@
 #include <caf/scoped_actor.hpp>
 #include <catch2/catch.hpp>
 
+#include <cmath>
+
 #include "kite/actors/builtin.hpp"
 #include "kite/actors/messages.hpp"
 #include "kite/robotics/robot.hpp"
@@ -113,7 +115,34 @@ TEST_CASE("mapper: a sample too short to be a scan is an error naming the layout
   self->request(*m, caf::infinite, actors::sensor_sample{1, 0, {1, 2, 3}})
       .receive([](const actors::sensor_sample&) { FAIL("a malformed scan was answered"); },
                [](caf::error& err) {
-                 CHECK_THAT(describe(err), Catch::Contains("at least 5 channels, not 3"));
+                 CHECK_THAT(describe(err),
+                            Catch::Contains("at least 5 finite channels; got 3 channels"));
                });
+  self->send_exit(*m, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE("mapper: absurd ranges count as misses and an absurd pose is refused, without delay") {
+  auto types = mapper_types();
+  caf::actor_system_config cfg;
+  types.install(cfg);
+  caf::actor_system sys{cfg};
+  caf::scoped_actor self{sys};
+  auto m = start_logical_actor(*types.find_actor("robotics.mapper"), sys, "r", {});
+  REQUIRE(m);
+  // Ranges a driver may send for "no return", or a lying peer: each a miss at full reach (a
+  // walk of 1e30 m through the grid would never end).
+  std::vector<float> ranges{1e30f, -1, 0, std::nanf(""), 65535, 2.5f};
+  std::vector<float> values{1, 0, 0, 0};
+  values.insert(values.end(), ranges.begin(), ranges.end());
+  auto answer = ask(self, *m, actors::sensor_sample{1, 0, values});
+  CHECK(answer.scan_id == 1);
+  CHECK(answer.known_cells > 0);
+  for (float coordinate : {1e30f, std::nanf(""), 20000.0f}) {
+    self->request(*m, caf::infinite, actors::sensor_sample{2, 0, {2, coordinate, 0, 0, 1}})
+        .receive([](const actors::sensor_sample&) { FAIL("an absurd pose was answered"); },
+                 [](caf::error& err) {
+                   CHECK_THAT(describe(err), Catch::Contains("odometry pose within 10000 m"));
+                 });
+  }
   self->send_exit(*m, caf::exit_reason::user_shutdown);
 }

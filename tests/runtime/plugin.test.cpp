@@ -96,6 +96,14 @@ TEST_CASE("plugin: one built against another Kite release is refused, naming bot
                                 Catch::Contains("rebuild it"));
 }
 
+TEST_CASE("plugin: one built with other C++ library debug flags is refused, saying so") {
+  auto types = node_types();
+  auto err = load_plugin(plugin("greeter_with_assertions"), types);
+  CHECK_THAT(describe(err), Catch::Contains("headers of another layout") &&
+                                Catch::Contains("_GLIBCXX_ASSERTIONS"));
+  CHECK(types.find_actor("test.greeter") == nullptr);
+}
+
 TEST_CASE("plugin: a library without a manifest, or no library at all, is a clear error") {
   auto types = node_types();
   CHECK_THAT(describe(load_plugin(plugin("not_a_plugin"), types)),

@@ -16,9 +16,11 @@ caf::behavior mapper(caf::stateful_actor<mapper_state>* self, std::string) {
         if (!scan) {
           ++s.malformed;
           return make_error(errc::usage,
-                            fmt::format("a scan sample has its number, the odometry pose and "
-                                        "the ranges: at least {} channels, not {}",
-                                        scan_header_channels + 1, sample.values.size()));
+                            fmt::format("a scan sample has its number, the odometry pose within "
+                                        "{} m and the ranges: at least {} finite channels; got "
+                                        "{} channels",
+                                        max_pose_coordinate, scan_header_channels + 1,
+                                        sample.values.size()));
         }
         auto before = s.matcher.matched();
         corrected_pose out;

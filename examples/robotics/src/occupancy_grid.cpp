@@ -10,8 +10,12 @@ occupancy_grid::occupancy_grid(grid_settings settings)
     : settings_(settings), log_odds_(settings.width * settings.height, 0.0f) {}
 
 bool occupancy_grid::cell_of(const point& where, long& column, long& row) const {
-  column = static_cast<long>(std::floor((where.x() - settings_.origin.x()) / settings_.resolution));
-  row = static_cast<long>(std::floor((where.y() - settings_.origin.y()) / settings_.resolution));
+  double x = std::floor((where.x() - settings_.origin.x()) / settings_.resolution);
+  double y = std::floor((where.y() - settings_.origin.y()) / settings_.resolution);
+  // Clamped before the cast, which is undefined for what a long cannot hold.
+  auto bound = static_cast<double>(std::max(settings_.width, settings_.height)) + 1;
+  column = static_cast<long>(std::clamp(std::isfinite(x) ? x : -bound, -bound, bound));
+  row = static_cast<long>(std::clamp(std::isfinite(y) ? y : -bound, -bound, bound));
   return column >= 0 && row >= 0 && column < static_cast<long>(settings_.width) &&
          row < static_cast<long>(settings_.height);
 }
@@ -27,9 +31,11 @@ void occupancy_grid::add(long column, long row, float evidence) {
 void occupancy_grid::integrate(const pose& at, const lidar_scan& scan) {
   long from_column = 0;
   long from_row = 0;
-  cell_of({at.x, at.y}, from_column, from_row);
+  // Taken off the map: no beam of it could be walked within the map.
+  if (!cell_of({at.x, at.y}, from_column, from_row)) return;
   for (size_t i = 0; i < scan.ranges.size(); ++i) {
-    double range = scan.ranges[i];
+    // A beam's walk ends where the LiDAR's reach does, whatever the range says.
+    double range = std::clamp(static_cast<double>(scan.ranges[i]), 0.0, scan.max_range);
     bool hit = range < scan.max_range;
     double angle = at.theta + scan.angle_min + static_cast<double>(i) * scan.angle_step;
     point end{at.x + range * std::cos(angle), at.y + range * std::sin(angle)};

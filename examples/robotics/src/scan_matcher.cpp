@@ -31,6 +31,8 @@ void scan_matcher::recall(const scan_matcher_memory& memory) {
 }
 
 void scan_matcher::remember_point(const point& p) {
+  // Beyond any room: a snapshot from a lying peer, never a scan (whose hits are within reach).
+  if (!p.allFinite() || p.cwiseAbs().maxCoeff() > 1e6) return;
   std::pair<long, long> cell{static_cast<long>(std::floor(p.x() / settings_.map_resolution)),
                              static_cast<long>(std::floor(p.y() / settings_.map_resolution))};
   map_.emplace(cell, p); // the first point seen in a square stays

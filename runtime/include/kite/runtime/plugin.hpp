@@ -29,15 +29,33 @@ struct plugin_manifest {
   uint32_t cxx11_abi;
   /// Adds the plugin's message and actor types; may throw std::logic_error.
   void (*register_types)(registry&);
+  /// sdk_layout() of the headers it was built against.
+  uint64_t layout;
 };
 
 /// "KITE" in ASCII.
 constexpr uint32_t plugin_magic = 0x4b495445;
 
+/// The sizes of what a plugin's inline code writes into the node's objects, and the library
+/// debug modes that change containers' layouts: a build of other headers under the same
+/// release number, or with other flags, differs here.
+constexpr uint64_t sdk_layout() {
+  uint64_t debug_modes = 0;
+#ifdef _GLIBCXX_DEBUG
+  debug_modes |= 1;
+#endif
+#ifdef _GLIBCXX_ASSERTIONS
+  debug_modes |= 2;
+#endif
+  return sizeof(registry) | sizeof(message_types) << 12 | sizeof(actor_type) << 24 |
+         static_cast<uint64_t>(sizeof(actor_declaration)) << 36 | debug_modes << 48;
+}
+
 /// The manifest a plugin built against these headers carries, registering through `add`.
 constexpr plugin_manifest make_plugin_manifest(void (*add)(registry&)) {
   return {plugin_magic, sizeof(plugin_manifest), KITE_VERSION,
-          CAF_VERSION,  _GLIBCXX_USE_CXX11_ABI,  add};
+          CAF_VERSION,  _GLIBCXX_USE_CXX11_ABI,  add,
+          sdk_layout()};
 }
 
 /// Loads the plugin at `path` and registers its types in `types`; an error naming the file and

@@ -15,6 +15,9 @@ namespace kite::robotics {
 /// A scan's channels: its number, the odometry pose (x, y, theta), then one range per beam.
 constexpr size_t scan_header_channels = 4;
 
+/// A pose coordinate beyond this many metres is not a robot's: such a scan is refused.
+constexpr float max_pose_coordinate = 10000;
+
 /// A scan as the robot sends it.
 struct stamped_scan {
   uint64_t id = 0;
@@ -24,8 +27,10 @@ struct stamped_scan {
 
 std::vector<float> pack_scan(const stamped_scan& scan);
 
-/// The scan in `values`; none when they are too few for a header and one beam. Beams are
-/// spread over the full circle from -pi, as the simulator's LiDAR has them.
+/// The scan in `values`; none when they are too few for a header and one beam, or its header is
+/// not finite or its pose beyond max_pose_coordinate. A range that is not finite, not positive
+/// or past `max_range` becomes `max_range` (no return). Beams are spread over the full circle
+/// from -pi, as the simulator's LiDAR has them.
 std::optional<stamped_scan> unpack_scan(const std::vector<float>& values, double max_range);
 
 /// What the mapper answers for a scan.
