@@ -1,5 +1,6 @@
 # `cpack` in a build directory makes kite-edge_<version>_<arch>.deb: the agent and the `kite`
-# tool (keygen, validate), /etc/kite/edge.yaml and the hardened systemd unit. scripts/package-edge
+# tool (keygen, validate), /etc/kite/edge.yaml and the hardened systemd unit; and
+# kite-dev_<version>_all.deb: the SDK for actor plugins (cmake/KiteSdk.cmake). scripts/package-edge
 # runs it for amd64 and, cross-built, arm64.
 include(GNUInstallDirs)
 
@@ -28,7 +29,7 @@ set(CPACK_PACKAGE_CONTACT "Kite maintainers <kite@localhost>")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_DEB_COMPONENT_INSTALL ON)
-set(CPACK_COMPONENTS_ALL edge)
+set(CPACK_COMPONENTS_ALL edge sdk)
 set(CPACK_DEBIAN_EDGE_PACKAGE_NAME kite-edge)
 set(CPACK_DEBIAN_EDGE_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_ARCHITECTURE ${KITE_DEB_ARCHITECTURE})
@@ -47,4 +48,15 @@ set(CPACK_DEBIAN_EDGE_PACKAGE_CONTROL_EXTRA
     "${PROJECT_SOURCE_DIR}/deploy/debian/conffiles;${PROJECT_SOURCE_DIR}/deploy/debian/postinst;\
 ${PROJECT_SOURCE_DIR}/deploy/debian/prerm;${PROJECT_SOURCE_DIR}/deploy/debian/postrm")
 set(CPACK_DEBIAN_EDGE_PACKAGE_CONTROL_STRICT_PERMISSION ON)
+
+set(CPACK_DEBIAN_SDK_PACKAGE_NAME kite-dev)
+set(CPACK_DEBIAN_SDK_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_SDK_PACKAGE_ARCHITECTURE all)
+set(CPACK_DEBIAN_SDK_PACKAGE_SECTION libdevel)
+set(CPACK_DEBIAN_SDK_PACKAGE_DEPENDS "libcaf-dev (>= 0.17.6), libcaf-dev (<< 0.17.7), cmake (>= 3.18)")
+string(CONCAT CPACK_COMPONENT_SDK_DESCRIPTION
+       "Kite SDK: headers and CMake package for custom actor plugins\n"
+       "find_package(Kite) and kite_add_plugin() build a shared library of your own message and\n"
+       "actor types, which kite-edge and kite-cloud of the same release load from the plugins:\n"
+       "list of their YAML. See docs/writing-actors.md.")
 include(CPack)

@@ -23,6 +23,15 @@ for file in ./usr/bin/kite-edge ./usr/bin/kite ./etc/kite/edge.yaml \
   grep -q " $file\$" <<<"$contents" || fail "the package lacks $file"
 done
 
+# The SDK's package, beside it.
+dev=$(ls "$work"/out/kite-dev_*_all.deb) || fail "no kite-dev package"
+grep -q "^ Depends: .*libcaf-dev" <(dpkg-deb -I "$dev") || fail "kite-dev does not depend on libcaf-dev"
+dev_contents=$(dpkg-deb -c "$dev")
+for file in ./usr/include/kite/kite.hpp ./usr/include/kite/runtime/version.hpp \
+  ./usr/lib/cmake/Kite/KiteConfig.cmake ./usr/lib/cmake/Kite/KitePlugin.cmake; do
+  grep -q " $file\$" <<<"$dev_contents" || fail "kite-dev lacks $file"
+done
+
 dpkg-deb -x "$deb" "$work/root"
 "$work/root/usr/bin/kite" validate "$work/root/etc/kite/edge.yaml"
 if ! command -v systemd-analyze >/dev/null; then
