@@ -414,14 +414,16 @@ void offload_router::run_on_edge(const outgoing& out) {
       return; // answered, or placed again, since it was scheduled
     auto where = placements_.current(out.type, out.key);
     if (where && where->host == out.host && where->epoch == out.epoch) {
-      auto instance = edge_instance({out.type, out.key});
-      caf::message payload;
-      if (!instance)
+      // Refused before an instance starts for it, as on a worker.
+      if (auto refused = local_refusal(out)) {
+        at_once = std::move(*refused);
+      } else if (auto instance = edge_instance({out.type, out.key}); !instance) {
         at_once = caf::make_message(std::move(instance.error())); // held back
-      else if (!local_payload(out, payload))
+      } else if (caf::message payload; !local_payload(out, payload)) {
         at_once = std::move(payload);
-      else // under the lock: a migration's snapshot request is queued after it, never before
+      } else { // under the lock: a migration's snapshot request is queued after it, never before
         at_once = enqueue_request(*instance, handle_, out.sequence, std::move(payload));
+      }
     } else {
       schedule(i, again, unhosted); // it left the edge meanwhile
     }
@@ -433,17 +435,21 @@ void offload_router::run_on_edge(const outgoing& out) {
   dispatch(again, unhosted);
 }
 
+std::optional<caf::message> offload_router::local_refusal(const outgoing& out) const {
+  // An upload is judged by the item it carries, as a worker judges it.
+  auto item = out.payload.match_elements<upload_record>()
+                  ? out.payload.get_as<upload_record>(0).type
+                  : local_types_->messages().name_of(out.payload);
+  if (auto err = check_accepts(*local_types_->find_actor(out.type), item))
+    return caf::make_message(make_error(errc::remote, describe(err)));
+  return std::nullopt;
+}
+
 bool offload_router::local_payload(const outgoing& out, caf::message& payload) {
   const auto& types = local_types_->messages();
-  // Refused as a worker refuses it, with the error a worker's answer would carry.
-  auto accepted = [&](const caf::message& item) {
-    auto err = check_accepts(*local_types_->find_actor(out.type), types.name_of(item));
-    if (err) payload = caf::make_message(make_error(errc::remote, describe(err)));
-    return !err;
-  };
   if (!out.payload.match_elements<upload_record>()) {
     payload = out.payload;
-    return accepted(payload);
+    return true;
   }
   // Unwrapped here as a worker would, with the same check for a copy it already ran.
   const auto& record = out.payload.get_as<upload_record>(0);
@@ -455,7 +461,6 @@ bool offload_router::local_payload(const outgoing& out, caf::message& payload) {
                                   record.sequence, record.stream, record.type)));
     return false;
   }
-  if (!accepted(payload)) return false;
   if (!local_uploads_[{out.type, out.key, record.stream}].first_time(record.sequence)) {
     payload = caf::make_message(upload_duplicate{record.stream, record.sequence});
     return false;

@@ -117,6 +117,22 @@ TEST_CASE("offload router runs a type the edge hosts on the edge while no worker
   router->stop();
 }
 
+TEST_CASE("offload router refuses on the edge what the type does not accept, starting nothing") {
+  edge_without_worker f;
+  auto router = f.start(quick_fallback());
+  caf::scoped_actor self{f.sys};
+  self->request(router->handle(), std::chrono::seconds(5), offload_atom::value,
+                std::string{"kite.summarize"}, std::string{"k"},
+                caf::make_message(actors::blob{"not a feature"}))
+      .receive([](const actors::summary&) { FAIL("kite.summarize took a blob"); },
+               [](caf::error& err) {
+                 CHECK_THAT(describe(err),
+                            Catch::Contains("'kite.summarize' does not accept a 'kite.blob'"));
+               });
+  CHECK(router->stats().edge_activations == 0);
+  router->stop();
+}
+
 TEST_CASE("offload router fails a request, and goes on, when its edge instance has ended") {
   // An instance that has ended by the time the router gets it, as one failing in its
   // constructor: CAF answers a request to it at once, on the sending thread.

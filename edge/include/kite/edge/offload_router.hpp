@@ -243,6 +243,8 @@ private:
   /// record unwrapped) and returns true, or to the answer to give at once instead (a copy it
   /// ran, one that does not decode) and returns false.
   bool local_payload(const outgoing& out, caf::message& payload);
+  /// The error a worker would answer when the type does not accept what `out` carries.
+  std::optional<caf::message> local_refusal(const outgoing& out) const;
   void answer(const pending_offload& req, caf::message content);
 
   caf::actor_system& sys_;
