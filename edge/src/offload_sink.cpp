@@ -49,7 +49,9 @@ void pass_on(sink_actor* self, const caf::message& answer) {
     s.out.push(answer, self);
     return;
   }
-  if (answer.match_elements<upload_duplicate>()) return; // the first copy's answer went on
+  // A copy the worker had handled: its first answer went on, unless it was lost on the way
+  // (docs/pipeline.md says when).
+  if (answer.match_elements<upload_duplicate>()) return;
   // Once, then every thousandth: an actor answering the wrong type answers it every time.
   if (s.unexpected_answers++ % 1000 == 0)
     spdlog::warn("{}: ({}) answered a '{}', not the {} this stage passes on; not passed on ({} "

@@ -23,6 +23,7 @@ std::string mismatch(const plugin_manifest& m) {
     return fmt::format("it was built against the headers of another Kite release (manifest of {} "
                        "bytes, this node's has {})",
                        m.size, ours.size);
+  if (m.kite_version == nullptr) return "its manifest names no Kite release";
   if (std::string{m.kite_version} != ours.kite_version)
     return fmt::format("it was built against Kite {}, this node is Kite {}", m.kite_version,
                        ours.kite_version);
