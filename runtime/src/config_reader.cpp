@@ -211,15 +211,21 @@ void config_reader::read(const YAML::Node& map, const std::string& path, const c
   out = std::chrono::milliseconds{amount * scale};
 }
 
-void config_reader::read(const YAML::Node& map, const std::string& path, const char* key,
-                         std::vector<std::string>& out) {
-  if (!map.IsMap()) return;
+YAML::Node config_reader::list(const YAML::Node& map, const std::string& path, const char* key) {
+  if (!map.IsMap()) return YAML::Node{YAML::NodeType::Undefined};
   auto node = map[key];
-  if (!node.IsDefined() || node.IsNull()) return;
+  if (!node.IsDefined() || node.IsNull()) return YAML::Node{YAML::NodeType::Undefined};
   if (!node.IsSequence()) {
     fail(node, join(path, key), "expected a list, got " + quoted(node));
-    return;
+    return YAML::Node{YAML::NodeType::Undefined};
   }
+  return node;
+}
+
+void config_reader::read(const YAML::Node& map, const std::string& path, const char* key,
+                         std::vector<std::string>& out) {
+  auto node = list(map, path, key);
+  if (!node.IsDefined()) return;
   out.clear();
   for (size_t i = 0; i < node.size(); ++i) {
     if (!node[i].IsScalar()) {
@@ -233,13 +239,8 @@ void config_reader::read(const YAML::Node& map, const std::string& path, const c
 
 void config_reader::read(const YAML::Node& map, const std::string& path, const char* key,
                          std::vector<uint32_t>& out, uint32_t min, uint32_t max) {
-  if (!map.IsMap()) return;
-  auto node = map[key];
-  if (!node.IsDefined() || node.IsNull()) return;
-  if (!node.IsSequence()) {
-    fail(node, join(path, key), "expected a list, got " + quoted(node));
-    return;
-  }
+  auto node = list(map, path, key);
+  if (!node.IsDefined()) return;
   out.clear();
   for (size_t i = 0; i < node.size(); ++i) {
     uint64_t value = 0;

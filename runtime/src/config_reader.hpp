@@ -56,6 +56,9 @@ private:
   /// Returns the scalar at `map[key]`, or an undefined node when absent or not a scalar.
   YAML::Node scalar(const YAML::Node& map, const std::string& path, const char* key);
 
+  /// Returns the list at `map[key]`, or an undefined node when absent or (reported) not a list.
+  YAML::Node list(const YAML::Node& map, const std::string& path, const char* key);
+
   std::string file_;
   std::vector<std::string> problems_;
 };

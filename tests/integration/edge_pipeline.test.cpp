@@ -218,6 +218,6 @@ TEST_CASE("an offload stage passes each answer on, in the order of its requests,
   auto written = lines_of(read_file(answers));
   REQUIRE(written.size() == 30);
   for (int i = 0; i < 30; ++i)
-    CHECK(written[i].find(fmt::format("kite.sensor_sample({}, {}, [{}.000000])", i,
-                                      1'000'000 * i, i)) != std::string::npos);
+    CHECK(written[i].find(fmt::format("kite.sensor_sample({}, {}, [{}.000000])", i, 1'000'000 * i,
+                                      i)) != std::string::npos);
 }
