@@ -18,6 +18,7 @@
 #include <spdlog/spdlog.h>
 
 #include "../server_process.hpp"
+#include "caf_remote.hpp"
 #include "kite/runtime/cli_args.hpp"
 #include "kite/runtime/error.hpp"
 #include "kite/runtime/keys.hpp"
@@ -114,6 +115,12 @@ std::vector<std::string> split(const std::string& text) {
   return out;
 }
 
+int run_caf_server(int argc, char** argv) {
+  auto args = kite::parse_cli(argc, argv, 2, {"ready-file"});
+  if (!args) return 2;
+  return kite::bench::serve_caf_echo(args->get("ready-file"));
+}
+
 int run_raw_server(int argc, char** argv) {
   auto args = kite::parse_cli(argc, argv, 2, {"bind", "secret-key-file", "ready-file"});
   if (!args) return 2;
@@ -129,16 +136,19 @@ int run_raw_server(int argc, char** argv) {
 constexpr const char* usage =
     "usage: offload_rtt [--reps N] [--json FILE] [--sizes 64,1024,65536] [--curve off,on]\n"
     "                   [--threads N] [--worker-bin PATH] [--quick yes] [--only kite]\n"
+    "                   [--caf yes|no]\n"
     "  --reps N         repetitions of each row, alternating raw and Kite (default 5)\n"
     "  --json FILE      writes one JSON object per row to FILE\n"
     "  --threads N      CAF scheduler threads of the edge and the worker (default 2, a node's)\n"
     "  --worker-bin P   the kite-cloud to run (default: the one built with this benchmark)\n"
     "  --quick yes      a short run, to check that it works\n"
-    "  --only kite      skips raw ZeroMQ, for profiling (no ratios)\n";
+    "  --only kite      skips raw ZeroMQ and CAF, for profiling (no ratios)\n"
+    "  --caf no         skips CAF's remote actors (measured with CURVE off only: BASP has none)\n";
 
 int run(int argc, char** argv) {
   auto args = kite::parse_cli(
-      argc, argv, 1, {"json", "reps", "quick", "sizes", "curve", "only", "threads", "worker-bin"});
+      argc, argv, 1,
+      {"json", "reps", "quick", "sizes", "curve", "only", "threads", "worker-bin", "caf"});
   if (!args || !args->positional.empty()) {
     std::fprintf(stderr, "offload_rtt: %s\n%s",
                  args ? "unexpected argument" : kite::describe(args.error()).c_str(), usage);
@@ -152,6 +162,7 @@ int run(int argc, char** argv) {
   for (const auto& word : split(args->get("curve", "off,on")))
     curves.push_back(word == "on");
   bool with_raw = args->get("only") != "kite";
+  bool with_caf = with_raw && args->get("caf", "yes") == "yes";
   kite::bench::workload work;
   if (args->get("quick") == "yes") work = {50, 300, 2000, 64};
   work.threads = static_cast<uint32_t>(std::atoi(args->get("threads", "2").c_str()));
@@ -193,6 +204,12 @@ int run(int argc, char** argv) {
       }
       raw_server = std::make_unique<server_process>(raw_argv, raw_ready);
     }
+    std::unique_ptr<server_process> caf_server;
+    if (with_caf && !curve) {
+      auto caf_ready = ready();
+      caf_server = std::make_unique<server_process>(
+          std::vector<std::string>{self, "caf-server", "--ready-file", caf_ready}, caf_ready);
+    }
     auto kite_ready = ready();
     server_process worker{{args->get("worker-bin", KITE_CLOUD_BIN), "worker", "--config",
                            worker_config(dir, curve, edge_keys, work.threads), "--ready-file",
@@ -203,33 +220,48 @@ int run(int argc, char** argv) {
       auto sized = work;
       // Keep a 64 KiB row as long as a small one: fewer, bigger round trips.
       if (size >= 65536) sized.pipelined = std::max<size_t>(work.pipelined / 10, 200);
-      std::vector<measurement> raw_reps, kite_reps;
+      std::vector<measurement> raw_reps, kite_reps, caf_reps;
       for (int rep = 0; rep < reps; ++rep) {
-        // Alternate, so drift in the machine's load hits both sides alike.
+        // Alternate, so drift in the machine's load hits every side alike.
         if (with_raw)
           raw_reps.push_back(kite::bench::measure_raw(raw_server->endpoint(), client,
                                                       worker_keys.public_key, size, sized));
         kite_reps.push_back(kite::bench::measure_kite(worker.endpoint(), client,
                                                       worker_keys.public_key, size, sized));
+        if (caf_server)
+          caf_reps.push_back(kite::bench::measure_caf(caf_server->endpoint(), size, sized));
       }
       if (!with_raw) raw_reps = kite_reps; // ratios of 1, not shown
       auto raw = summarize(raw_reps, raw_reps);
       auto kite = summarize(kite_reps, raw_reps);
       bool met = kite.p50_ratio.median <= p50_target && kite.rate_ratio.median >= rate_target(size);
       all_met = all_met && met;
-      for (const auto* r : {&raw, &kite}) {
+      std::vector<const row*> rows{&raw, &kite};
+      row caf;
+      if (!caf_reps.empty()) {
+        caf = summarize(caf_reps, raw_reps);
+        rows.push_back(&caf);
+      }
+      // Kite must beat CAF's remote actors on both counts, row by row.
+      bool beats_caf = kite.p50.median < caf.p50.median && kite.rate.median > caf.rate.median;
+      all_met = all_met && (caf_reps.empty() || beats_caf);
+      for (const auto* r : rows) {
         bool is_kite = r == &kite;
+        bool is_peer = r != &raw;
         if (!with_raw && !is_kite) continue;
-        auto ratios = is_kite && with_raw
-                          ? fmt::format("; {:.2f}-{:.2f}; {:.2f}-{:.2f}{}", r->p50_ratio.min,
-                                        r->p50_ratio.max, r->rate_ratio.min, r->rate_ratio.max,
-                                        met ? "  targets met" : "  TARGET MISSED")
-                          : std::string{};
+        auto verdict = !is_peer  ? std::string{}
+                       : is_kite ? (met ? "  targets met" : "  TARGET MISSED")
+                                 : (beats_caf ? "  kite better" : "  KITE NOT BETTER");
+        auto ratios =
+            is_peer && with_raw
+                ? fmt::format("; {:.2f}-{:.2f}; {:.2f}-{:.2f}{}", r->p50_ratio.min,
+                              r->p50_ratio.max, r->rate_ratio.min, r->rate_ratio.max, verdict)
+                : std::string{};
         std::printf("%-9s %-5s %-7s %8.1f %8.1f %13.0f %9s %9s   %.1f-%.1f; %.0f-%.0f%s\n",
                     r->transport.c_str(), curve ? "on" : "off", size_name(size).c_str(),
                     r->p50.median, r->p99.median, r->rate.median,
-                    is_kite && with_raw ? fmt::format("{:.2f}", r->p50_ratio.median).c_str() : "",
-                    is_kite && with_raw ? fmt::format("{:.2f}", r->rate_ratio.median).c_str() : "",
+                    is_peer && with_raw ? fmt::format("{:.2f}", r->p50_ratio.median).c_str() : "",
+                    is_peer && with_raw ? fmt::format("{:.2f}", r->rate_ratio.median).c_str() : "",
                     r->p50.min, r->p50.max, r->rate.min, r->rate.max, ratios.c_str());
         if (json != nullptr)
           std::fprintf(json,
@@ -240,14 +272,14 @@ int run(int argc, char** argv) {
                        r->transport.c_str(), curve ? "true" : "false", size, reps, sized.window,
                        r->p50.median, r->p50.min, r->p50.max, r->p99.median, r->rate.median,
                        r->rate.min, r->rate.max,
-                       is_kite && with_raw
+                       is_peer && with_raw
                            ? fmt::format(",\"p50_ratio\":{:.3f},\"p50_ratio_min\":{:.3f},"
                                          "\"p50_ratio_max\":{:.3f},\"rate_ratio\":{:.3f},"
                                          "\"rate_ratio_min\":{:.3f},\"rate_ratio_max\":{:.3f},"
                                          "\"targets_met\":{}",
                                          r->p50_ratio.median, r->p50_ratio.min, r->p50_ratio.max,
                                          r->rate_ratio.median, r->rate_ratio.min, r->rate_ratio.max,
-                                         met ? "true" : "false")
+                                         (is_kite ? met : beats_caf) ? "true" : "false")
                                  .c_str()
                            : "");
       }
@@ -268,6 +300,7 @@ int main(int argc, char** argv) {
   kite::configure_allocator();
   try {
     if (argc >= 2 && std::string{argv[1]} == "raw-server") return run_raw_server(argc, argv);
+    if (argc >= 2 && std::string{argv[1]} == "caf-server") return run_caf_server(argc, argv);
     return run(argc, argv);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "offload_rtt: %s\n", e.what());
