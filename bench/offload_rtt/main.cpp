@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -19,6 +20,9 @@
 
 #include "../server_process.hpp"
 #include "caf_remote.hpp"
+#ifdef KITE_BENCH_MQTT
+#include "mqtt.hpp"
+#endif
 #include "kite/runtime/cli_args.hpp"
 #include "kite/runtime/error.hpp"
 #include "kite/runtime/keys.hpp"
@@ -66,6 +70,12 @@ spread spread_of(std::vector<double> values) {
   out.max = values.back();
   return out;
 }
+
+/// A peer measured beside Kite: how, and whether Kite must beat it (issue 7).
+struct peer {
+  std::function<measurement(size_t, const kite::bench::workload&)> measure;
+  bool must_beat = true;
+};
 
 /// One row of the table: a transport at one size and CURVE setting, over all repetitions.
 struct row {
@@ -121,6 +131,15 @@ int run_caf_server(int argc, char** argv) {
   return kite::bench::serve_caf_echo(args->get("ready-file"));
 }
 
+#ifdef KITE_BENCH_MQTT
+int run_mqtt_echo(int argc, char** argv) {
+  auto args = kite::parse_cli(argc, argv, 2, {"mosquitto", "dir", "ready-file"});
+  if (!args) return 2;
+  return kite::bench::serve_mqtt_echo(args->get("mosquitto"), args->get("dir"),
+                                      args->get("ready-file"));
+}
+#endif
+
 int run_raw_server(int argc, char** argv) {
   auto args = kite::parse_cli(argc, argv, 2, {"bind", "secret-key-file", "ready-file"});
   if (!args) return 2;
@@ -136,19 +155,21 @@ int run_raw_server(int argc, char** argv) {
 constexpr const char* usage =
     "usage: offload_rtt [--reps N] [--json FILE] [--sizes 64,1024,65536] [--curve off,on]\n"
     "                   [--threads N] [--worker-bin PATH] [--quick yes] [--only kite]\n"
-    "                   [--caf yes|no]\n"
+    "                   [--caf yes|no] [--mqtt yes|no] [--mosquitto PATH]\n"
     "  --reps N         repetitions of each row, alternating raw and Kite (default 5)\n"
     "  --json FILE      writes one JSON object per row to FILE\n"
     "  --threads N      CAF scheduler threads of the edge and the worker (default 2, a node's)\n"
     "  --worker-bin P   the kite-cloud to run (default: the one built with this benchmark)\n"
     "  --quick yes      a short run, to check that it works\n"
     "  --only kite      skips raw ZeroMQ and CAF, for profiling (no ratios)\n"
-    "  --caf no         skips CAF's remote actors (measured with CURVE off only: BASP has none)\n";
+    "  --caf no         skips CAF's remote actors (measured with CURVE off only: BASP has none)\n"
+    "  --mqtt no        skips MQTT through mosquitto (CURVE off only; needs libmosquitto at\n"
+    "                   build time and the broker, /usr/sbin/mosquitto or --mosquitto PATH)\n";
 
 int run(int argc, char** argv) {
-  auto args = kite::parse_cli(
-      argc, argv, 1,
-      {"json", "reps", "quick", "sizes", "curve", "only", "threads", "worker-bin", "caf"});
+  auto args = kite::parse_cli(argc, argv, 1,
+                              {"json", "reps", "quick", "sizes", "curve", "only", "threads",
+                               "worker-bin", "caf", "mqtt", "mosquitto"});
   if (!args || !args->positional.empty()) {
     std::fprintf(stderr, "offload_rtt: %s\n%s",
                  args ? "unexpected argument" : kite::describe(args.error()).c_str(), usage);
@@ -163,6 +184,8 @@ int run(int argc, char** argv) {
     curves.push_back(word == "on");
   bool with_raw = args->get("only") != "kite";
   bool with_caf = with_raw && args->get("caf", "yes") == "yes";
+  bool with_mqtt = with_raw && args->get("mqtt", "yes") == "yes";
+  (void)with_mqtt; // unused where MQTT's library was not found at build time
   kite::bench::workload work;
   if (args->get("quick") == "yes") work = {50, 300, 2000, 64};
   work.threads = static_cast<uint32_t>(std::atoi(args->get("threads", "2").c_str()));
@@ -204,12 +227,33 @@ int run(int argc, char** argv) {
       }
       raw_server = std::make_unique<server_process>(raw_argv, raw_ready);
     }
-    std::unique_ptr<server_process> caf_server;
+    // The peers users might pick instead, each in its own process; none encrypts here.
+    std::vector<peer> peers;
+    std::vector<std::unique_ptr<server_process>> peer_servers;
     if (with_caf && !curve) {
       auto caf_ready = ready();
-      caf_server = std::make_unique<server_process>(
-          std::vector<std::string>{self, "caf-server", "--ready-file", caf_ready}, caf_ready);
+      peer_servers.push_back(std::make_unique<server_process>(
+          std::vector<std::string>{self, "caf-server", "--ready-file", caf_ready}, caf_ready));
+      peers.push_back({[at = peer_servers.back()->endpoint()](size_t size, const auto& w) {
+                         return kite::bench::measure_caf(at, size, w);
+                       },
+                       true});
     }
+#ifdef KITE_BENCH_MQTT
+    if (with_mqtt && !curve) {
+      auto mqtt_ready = ready();
+      peer_servers.push_back(std::make_unique<server_process>(
+          std::vector<std::string>{self, "mqtt-echo", "--mosquitto",
+                                   args->get("mosquitto", "/usr/sbin/mosquitto"), "--dir", dir,
+                                   "--ready-file", mqtt_ready},
+          mqtt_ready));
+      for (int qos : {0, 1})
+        peers.push_back({[at = peer_servers.back()->endpoint(), qos](size_t size, const auto& w) {
+                           return kite::bench::measure_mqtt(at, qos, size, w);
+                         },
+                         qos == 1}); // the issue's bar: QoS 1, which delivers like Kite does
+    }
+#endif
     auto kite_ready = ready();
     server_process worker{{args->get("worker-bin", KITE_CLOUD_BIN), "worker", "--config",
                            worker_config(dir, curve, edge_keys, work.threads), "--ready-file",
@@ -220,7 +264,8 @@ int run(int argc, char** argv) {
       auto sized = work;
       // Keep a 64 KiB row as long as a small one: fewer, bigger round trips.
       if (size >= 65536) sized.pipelined = std::max<size_t>(work.pipelined / 10, 200);
-      std::vector<measurement> raw_reps, kite_reps, caf_reps;
+      std::vector<measurement> raw_reps, kite_reps;
+      std::vector<std::vector<measurement>> peer_reps(peers.size());
       for (int rep = 0; rep < reps; ++rep) {
         // Alternate, so drift in the machine's load hits every side alike.
         if (with_raw)
@@ -228,30 +273,38 @@ int run(int argc, char** argv) {
                                                       worker_keys.public_key, size, sized));
         kite_reps.push_back(kite::bench::measure_kite(worker.endpoint(), client,
                                                       worker_keys.public_key, size, sized));
-        if (caf_server)
-          caf_reps.push_back(kite::bench::measure_caf(caf_server->endpoint(), size, sized));
+        for (size_t i = 0; i < peers.size(); ++i)
+          peer_reps[i].push_back(peers[i].measure(size, sized));
       }
       if (!with_raw) raw_reps = kite_reps; // ratios of 1, not shown
       auto raw = summarize(raw_reps, raw_reps);
       auto kite = summarize(kite_reps, raw_reps);
       bool met = kite.p50_ratio.median <= p50_target && kite.rate_ratio.median >= rate_target(size);
       all_met = all_met && met;
+      std::vector<row> peer_rows;
+      for (const auto& reps_of_peer : peer_reps)
+        peer_rows.push_back(summarize(reps_of_peer, raw_reps));
       std::vector<const row*> rows{&raw, &kite};
-      row caf;
-      if (!caf_reps.empty()) {
-        caf = summarize(caf_reps, raw_reps);
-        rows.push_back(&caf);
+      std::vector<bool> beaten{false, false};
+      for (size_t i = 0; i < peers.size(); ++i) {
+        // Kite must be better on both counts, row by row, than the peers the issue names.
+        bool beats = kite.p50.median < peer_rows[i].p50.median &&
+                     kite.rate.median > peer_rows[i].rate.median;
+        all_met = all_met && (beats || !peers[i].must_beat);
+        rows.push_back(&peer_rows[i]);
+        beaten.push_back(beats);
       }
-      // Kite must beat CAF's remote actors on both counts, row by row.
-      bool beats_caf = kite.p50.median < caf.p50.median && kite.rate.median > caf.rate.median;
-      all_met = all_met && (caf_reps.empty() || beats_caf);
-      for (const auto* r : rows) {
+      for (size_t index = 0; index < rows.size(); ++index) {
+        const auto* r = rows[index];
         bool is_kite = r == &kite;
         bool is_peer = r != &raw;
+        bool beats_peer = beaten[index];
         if (!with_raw && !is_kite) continue;
-        auto verdict = !is_peer  ? std::string{}
-                       : is_kite ? (met ? "  targets met" : "  TARGET MISSED")
-                                 : (beats_caf ? "  kite better" : "  KITE NOT BETTER");
+        auto verdict = !is_peer                     ? std::string{}
+                       : is_kite                    ? (met ? "  targets met" : "  TARGET MISSED")
+                       : beats_peer                 ? "  kite better"
+                       : peers[index - 2].must_beat ? "  KITE NOT BETTER"
+                                                    : "  kite not better";
         auto ratios =
             is_peer && with_raw
                 ? fmt::format("; {:.2f}-{:.2f}; {:.2f}-{:.2f}{}", r->p50_ratio.min,
@@ -279,7 +332,7 @@ int run(int argc, char** argv) {
                                          "\"targets_met\":{}",
                                          r->p50_ratio.median, r->p50_ratio.min, r->p50_ratio.max,
                                          r->rate_ratio.median, r->rate_ratio.min, r->rate_ratio.max,
-                                         (is_kite ? met : beats_caf) ? "true" : "false")
+                                         (is_kite ? met : beats_peer) ? "true" : "false")
                                  .c_str()
                            : "");
       }
@@ -301,6 +354,9 @@ int main(int argc, char** argv) {
   try {
     if (argc >= 2 && std::string{argv[1]} == "raw-server") return run_raw_server(argc, argv);
     if (argc >= 2 && std::string{argv[1]} == "caf-server") return run_caf_server(argc, argv);
+#ifdef KITE_BENCH_MQTT
+    if (argc >= 2 && std::string{argv[1]} == "mqtt-echo") return run_mqtt_echo(argc, argv);
+#endif
     return run(argc, argv);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "offload_rtt: %s\n", e.what());
