@@ -18,12 +18,6 @@ namespace kite::bench {
 
 namespace {
 
-using clock_type = std::chrono::steady_clock;
-
-double micros(clock_type::duration d) {
-  return std::chrono::duration<double, std::micro>(d).count();
-}
-
 /// Answers every string with itself.
 caf::behavior echo(caf::event_based_actor*) {
   return {[](std::string& payload) { return std::move(payload); }};
@@ -74,44 +68,17 @@ measurement measure_caf(const std::string& endpoint, size_t size, const workload
   auto check = [size](const std::string& answer) {
     if (answer.size() != size) throw std::runtime_error("caf: answer of the wrong size");
   };
-  auto failed = [&node](caf::error& err) {
-    throw std::runtime_error("caf: " + node.sys.render(err));
-  };
-  auto round_trip = [&] { self->request(*server, timeout, payload).receive(check, failed); };
-  for (size_t i = 0; i < work.warmup; ++i)
-    round_trip();
-  std::vector<double> samples;
-  samples.reserve(work.round_trips);
-  for (size_t i = 0; i < work.round_trips; ++i) {
-    auto start = clock_type::now();
-    round_trip();
-    samples.push_back(micros(clock_type::now() - start));
-  }
   measurement out;
   out.transport = "caf basp";
   out.size = size;
-  out.p50_us = quantile(samples, 0.5);
-  out.p99_us = quantile(samples, 0.99);
-
-  // Same rules as the other peers: `window` in flight, timed over the answers after warm-up.
   // An echo answers a plain send by sending its result back, so no request state piles up.
-  size_t total = work.warmup + work.pipelined;
-  size_t sent = 0;
-  auto start = clock_type::now();
-  for (; sent < work.window && sent < total; ++sent)
-    self->send(*server, payload);
-  for (size_t answered = 0; answered < total;) {
+  auto send = [&] { self->send(*server, payload); };
+  auto receive = [&] {
     self->receive(
         check,
         caf::after(timeout) >> [] { throw std::runtime_error("caf: no answer within 120 s"); });
-    if (++answered == work.warmup) start = clock_type::now();
-    if (sent < total) {
-      self->send(*server, payload);
-      ++sent;
-    }
-  }
-  out.round_trips_per_s = static_cast<double>(work.pipelined) /
-                          std::chrono::duration<double>(clock_type::now() - start).count();
+  };
+  time_exchange(send, receive, work, out);
   return out;
 }
 

@@ -26,10 +26,6 @@ using clock_type = std::chrono::steady_clock;
 constexpr const char* request_topic = "kite/bench/request";
 constexpr const char* reply_topic = "kite/bench/reply";
 
-double micros(clock_type::duration d) {
-  return std::chrono::duration<double, std::micro>(d).count();
-}
-
 /// A loopback TCP port free now, for the broker to bind next.
 int free_port() {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -137,44 +133,10 @@ measurement measure_mqtt(const std::string& endpoint, int qos, size_t size, cons
     if (box.wrong_size) throw std::runtime_error("mqtt: answer of the wrong size");
     ++received;
   };
-  // The reply subscription may take a moment to settle: the first answer waits for it.
-  for (size_t i = 0; i < work.warmup; ++i) {
-    send();
-    receive();
-  }
-  std::vector<double> samples;
-  samples.reserve(work.round_trips);
-  for (size_t i = 0; i < work.round_trips; ++i) {
-    auto start = clock_type::now();
-    send();
-    receive();
-    samples.push_back(micros(clock_type::now() - start));
-  }
   measurement out;
   out.transport = qos == 0 ? "mqtt qos0" : "mqtt qos1";
   out.size = size;
-  out.p50_us = quantile(samples, 0.5);
-  out.p99_us = quantile(samples, 0.99);
-  size_t total = work.warmup + work.pipelined;
-  size_t sent = 0;
-  received = 0;
-  {
-    std::lock_guard<std::mutex> guard{box.mutex};
-    box.count = 0;
-  }
-  auto start = clock_type::now();
-  for (; sent < work.window && sent < total; ++sent)
-    send();
-  for (size_t answered = 0; answered < total;) {
-    receive();
-    if (++answered == work.warmup) start = clock_type::now();
-    if (sent < total) {
-      send();
-      ++sent;
-    }
-  }
-  out.round_trips_per_s = static_cast<double>(work.pipelined) /
-                          std::chrono::duration<double>(clock_type::now() - start).count();
+  time_exchange(send, receive, work, out);
   mosquitto_disconnect(client);
   mosquitto_loop_stop(client, true);
   mosquitto_destroy(client);

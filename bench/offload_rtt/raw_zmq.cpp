@@ -1,6 +1,5 @@
 #include "raw_zmq.hpp"
 
-#include <chrono>
 #include <fstream>
 #include <stdexcept>
 #include <vector>
@@ -9,15 +8,7 @@
 
 namespace kite::bench {
 
-namespace {
-
-using clock_type = std::chrono::steady_clock;
-
-double micros(clock_type::duration d) {
-  return std::chrono::duration<double, std::micro>(d).count();
-}
-
-} // namespace
+namespace {} // namespace
 
 int serve_raw_echo(const std::string& endpoint, const std::string& secret_key,
                    const std::string& ready_file) {
@@ -63,41 +54,11 @@ measurement measure_raw(const std::string& endpoint, const keypair* client,
     if (!dealer.recv(reply)) throw std::runtime_error("raw zmq: no answer within 120 s");
     if (reply.size() != size) throw std::runtime_error("raw zmq: answer of the wrong size");
   };
-  for (size_t i = 0; i < work.warmup; ++i) {
-    send();
-    receive();
-  }
-  std::vector<double> samples;
-  samples.reserve(work.round_trips);
-  for (size_t i = 0; i < work.round_trips; ++i) {
-    auto start = clock_type::now();
-    send();
-    receive();
-    samples.push_back(micros(clock_type::now() - start));
-  }
   measurement out;
   out.transport = "raw zmq";
   out.curve = client != nullptr;
   out.size = size;
-  out.p50_us = quantile(samples, 0.5);
-  out.p99_us = quantile(samples, 0.99);
-
-  // Same rules as Kite's side: `window` in flight, timed over the answers after the warm-up.
-  size_t total = work.warmup + work.pipelined;
-  size_t sent = 0;
-  auto start = clock_type::now();
-  for (; sent < work.window && sent < total; ++sent)
-    send();
-  for (size_t answered = 0; answered < total;) {
-    receive();
-    if (++answered == work.warmup) start = clock_type::now();
-    if (sent < total) {
-      send();
-      ++sent;
-    }
-  }
-  out.round_trips_per_s = static_cast<double>(work.pipelined) /
-                          std::chrono::duration<double>(clock_type::now() - start).count();
+  time_exchange(send, receive, work, out);
   return out;
 }
 
