@@ -71,11 +71,7 @@ void actor_host::handle(inbound_request& req) {
 caf::error actor_host::refusal(const inbound_request& req) const {
   const auto* entry = types_.find_actor(std::string{req.actor_type});
   if (entry == nullptr) return {}; // activation says the type is unknown
-  // An upload is judged by the item it carries, which reaches the actor.
-  auto item = req.payload.match_elements<upload_record>()
-                  ? req.payload.get_as<upload_record>(0).type
-                  : types_.messages().name_of(req.payload);
-  return check_accepts(*entry, item);
+  return check_payload(*entry, types_.messages(), req.payload);
 }
 
 bool actor_host::unwrap_upload(inbound_request& req) {

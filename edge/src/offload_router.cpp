@@ -436,11 +436,8 @@ void offload_router::run_on_edge(const outgoing& out) {
 }
 
 std::optional<caf::message> offload_router::local_refusal(const outgoing& out) const {
-  // An upload is judged by the item it carries, as a worker judges it.
-  auto item = out.payload.match_elements<upload_record>()
-                  ? out.payload.get_as<upload_record>(0).type
-                  : local_types_->messages().name_of(out.payload);
-  if (auto err = check_accepts(*local_types_->find_actor(out.type), item))
+  if (auto err =
+          check_payload(*local_types_->find_actor(out.type), local_types_->messages(), out.payload))
     return caf::make_message(make_error(errc::remote, describe(err)));
   return std::nullopt;
 }

@@ -8,6 +8,7 @@
 
 #include "config_reader.hpp"
 #include "kite/runtime/error.hpp"
+#include "kite/runtime/host_port.hpp"
 #include "kite/runtime/keys.hpp"
 #include "pipeline_reader.hpp"
 
@@ -66,15 +67,12 @@ void read_supervision(config_reader& r, const YAML::Node& root, supervisor_flags
     r.fail(backoff["max"], "supervision.backoff.max", "must not be less than backoff.initial");
 }
 
-/// Whether `text` is host:port: a host without ',' or ':' and a decimal port up to 65535.
+/// Whether `text` is host:port: a host without ',' or ':' (so no IPv6 address) and a decimal
+/// port up to 65535.
 bool is_host_port(const std::string& text) {
-  auto colon = text.rfind(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) return false;
-  auto host = text.substr(0, colon);
-  auto port = text.substr(colon + 1);
-  if (host.find_first_of(",:") != std::string::npos || port.size() > 5) return false;
-  if (port.find_first_not_of("0123456789") != std::string::npos) return false;
-  return std::stoul(port) <= 65535;
+  auto address = parse_host_port(text);
+  return address && !address->host.empty() &&
+         address->host.find_first_of(",:") == std::string::npos;
 }
 
 void read_node(config_reader& r, const YAML::Node& root, std::vector<std::string> extra_keys,

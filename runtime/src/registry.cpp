@@ -7,6 +7,7 @@
 #include <fmt/ranges.h>
 
 #include "kite/runtime/error.hpp"
+#include "kite/runtime/upload.hpp"
 #include "kite/runtime/wire.hpp"
 
 namespace kite {
@@ -48,6 +49,13 @@ caf::error check_accepts(const actor_type& type, const std::string& message) {
                                 message.empty() ? "a value of an unannounced type"
                                                 : fmt::format("a '{}'", message),
                                 fmt::join(type.accepts, ", ")));
+}
+
+caf::error check_payload(const actor_type& type, const message_types& types,
+                         const caf::message& payload) {
+  return check_accepts(type, payload.match_elements<upload_record>()
+                                 ? payload.get_as<upload_record>(0).type
+                                 : types.name_of(payload));
 }
 
 registry& registry::add(actor_declaration declaration) {

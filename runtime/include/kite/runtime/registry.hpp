@@ -122,6 +122,11 @@ caf::expected<caf::actor> start_logical_actor(const actor_type& type, caf::actor
 /// type named `message`; none when it does.
 caf::error check_accepts(const actor_type& type, const std::string& message);
 
+/// check_accepts for a request's payload, whose type `types` names: an upload_record is judged
+/// by the item it carries, which is what reaches the actor.
+caf::error check_payload(const actor_type& type, const message_types& types,
+                         const caf::message& payload);
+
 /// The node's catalog of message types and actor types.
 class registry {
 public:
