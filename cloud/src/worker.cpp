@@ -55,6 +55,7 @@ report_to_placement(caf::actor_system& sys, const worker_config& cfg, const keyp
          out.hosted = static_cast<uint32_t>(host.active());
          return caf::make_message(std::move(out));
        },
+       {},
        {}});
   return client;
 }

@@ -59,13 +59,17 @@ int run_edge(const edge_config& cfg, const registry& types) {
       return 1;
     }
     placement = std::move(*client);
-    router->follow(placement);
+    // Paths are waited for as long as a request waits for a worker, plus the time a silent
+    // upstream takes to be declared down (a far one needs several round trips to connect).
+    router->follow(placement, cfg.offload.retry_interval + cfg.node.link.heartbeat_interval *
+                                                               cfg.node.link.heartbeat_misses);
     placement->start({[r = router.get(), id = cfg.node.node_id, threads = cfg.node.threads] {
                         auto report = r->placement_report(id);
                         report.capacity = threads; // requests it can run at once
                         return caf::make_message(std::move(report));
                       },
-                      [r = router.get()](const placement_decision& d) { r->on_placement(d); }});
+                      [r = router.get()](const placement_decision& d) { r->on_placement(d); },
+                      [r = router.get()] { r->on_reported(); }});
   }
   // The client's handlers hold the router raw: they stop first, whichever way this returns.
   auto stop_placement = caf::detail::make_scope_guard([&] {

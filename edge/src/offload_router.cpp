@@ -221,11 +221,12 @@ offload_router::schedule(pending_map::iterator i, std::vector<outgoing>& out,
     return std::next(i);
   }
   if (placement_service_) {
-    placement_service_->lookup(req.type, req.key); // asks when it has no answer or it expired
+    // Asks when it has no answer or it expired.
+    if (req.sent_at >= questions_from_) placement_service_->lookup(req.type, req.key);
     // A first request waits a little for the service's answer rather than place by hash, also
     // while the service is unreachable: just after the edge starts, its link is not up yet.
     if (!placements_.directed(req.type, req.key) &&
-        req.sent_at - req.accepted_at < cfg_.retry_interval) {
+        req.sent_at < std::max(req.accepted_at, questions_from_) + cfg_.retry_interval) {
       req.host = pending_offload::no_host;
       return std::next(i);
     }
@@ -698,7 +699,9 @@ void offload_router::retry_due() {
           // or due for a resend.
           if (req.host == pending_offload::no_host)
             return may_run_on_edge(req.type, req.accepted_at, now) ||
-                   (placement_service_ && now - req.accepted_at >= cfg_.retry_interval);
+                   (placement_service_ &&
+                    (held_question(req, now) ||
+                     now >= std::max(req.accepted_at, questions_from_) + cfg_.retry_interval));
           return req.host != placements_.edge() && placements_.up(req.host) &&
                  now - req.sent_at >= cfg_.retry_interval;
         },
@@ -739,9 +742,35 @@ router_stats offload_router::stats() const {
   return out;
 }
 
-void offload_router::follow(std::shared_ptr<placement_client> service) {
+void offload_router::follow(std::shared_ptr<placement_client> service,
+                            std::chrono::milliseconds paths_settle) {
   std::lock_guard<std::mutex> guard{mutex_};
   placement_service_ = std::move(service);
+  questions_from_ = clock_type::now() + paths_settle;
+}
+
+bool offload_router::held_question(const pending_offload& req, clock_type::time_point now) const {
+  return req.sent_at < questions_from_ && now >= questions_from_ &&
+         !placements_.directed(req.type, req.key);
+}
+
+void offload_router::on_reported() {
+  std::vector<outgoing> out;
+  std::vector<pending_offload> unhosted;
+  {
+    std::lock_guard<std::mutex> guard{mutex_};
+    auto now = clock_type::now();
+    if (stopped_ || !report_complete_ || questions_from_ <= now) return;
+    questions_from_ = now;
+    spdlog::info("placement: the service knows the paths to all {} upstreams; asking it now",
+                 uplinks_.size());
+    schedule_all(
+        [this, now](const pending_offload& req) {
+          return req.host == pending_offload::no_host && held_question(req, now);
+        },
+        out, unhosted);
+  }
+  dispatch(out, unhosted);
 }
 
 void offload_router::measure_on_edge(const pending_offload& req) {
@@ -803,6 +832,7 @@ edge_load_report offload_router::placement_report(const std::string& edge_id) {
     if (uplink->up() && !names.back().empty() && rtt_ns > 0) // 0: not measured yet
       out.paths.push_back({names.back(), rtt_ns / 1e9, 0});
   }
+  bool complete = out.paths.size() == uplinks_.size();
   // What the type's author declared, then what this edge's config says, then what it measured.
   for (const auto& type : local_types_->actor_names(runs_on::edge))
     if (auto declared = local_types_->find_actor(type)->service_time;
@@ -811,6 +841,7 @@ edge_load_report offload_router::placement_report(const std::string& edge_id) {
   for (const auto& [type, cost] : cfg_.service_times)
     if (may_host_on_edge(type)) out.service_s[type] = std::chrono::duration<double>(cost).count();
   std::lock_guard<std::mutex> guard{mutex_};
+  report_complete_ = complete;
   for (const auto& [type, seconds] : edge_service_.take())
     if (may_host_on_edge(type)) out.service_s[type] = seconds;
   // Only what waits for the edge's own threads: requests out at workers cost it nothing.

@@ -693,6 +693,8 @@ struct link::impl {
     if (!up.exchange(true)) {
       spdlog::info("link {}: connected to '{}' at {}", settings.node_id, h.node_id,
                    settings.endpoint);
+      // The RTT is measured at once, not a heartbeat interval later: placement waits for it.
+      send_control(nullptr, wire::kind::heartbeat, 0, now_ns());
       call_in_step("up", [&] { client.on_up(h.actor_types); });
     }
   }

@@ -103,6 +103,13 @@ void placement_client::send(outstanding what, const caf::message& msg) {
     spdlog::warn("placement: cannot send to the service: {}", describe(err));
 }
 
+void placement_client::send_report() {
+  if (!handlers_.report) return;
+  send({outstanding::what::report, {}, {}}, handlers_.report());
+  // Frames are sent in the order queued; one queued while the link is down is dropped.
+  if (handlers_.on_reported && service_->up()) handlers_.on_reported();
+}
+
 void placement_client::open_watch() {
   send({outstanding::what::watch, {}, {}}, caf::make_message(placement_watch{node_id_}));
 }
@@ -118,7 +125,7 @@ void placement_client::on_up() {
     watching_ = false;
   }
   // The service learns where this node stands before it answers anything.
-  if (handlers_.report) send({outstanding::what::report, {}, {}}, handlers_.report());
+  send_report();
   for (auto& what : again)
     if (what.kind == outstanding::what::query)
       send(what, caf::make_message(placement_query{node_id_, what.type, what.key}));
@@ -170,7 +177,7 @@ void placement_client::run_timer() {
     if (stopped_) return;
     bool watch_due = watch_ && !watching_ && service_->up();
     lock.unlock();
-    if (handlers_.report) send({outstanding::what::report, {}, {}}, handlers_.report());
+    send_report();
     if (watch_due) open_watch();
     lock.lock();
   }

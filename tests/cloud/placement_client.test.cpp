@@ -66,7 +66,7 @@ std::shared_ptr<placement_client> start_client(caf::actor_system& sys, const std
   service.report_interval = 100ms;
   auto client = placement_client::connect(sys, plaintext_node(id), {}, service, watch);
   REQUIRE(client);
-  (*client)->start({std::move(report), {}});
+  (*client)->start({std::move(report), {}, {}});
   return std::move(*client);
 }
 

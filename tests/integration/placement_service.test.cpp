@@ -89,8 +89,7 @@ TEST_CASE("placement: actors go to the nearest worker, move with their state whe
   options.keys = actor_count;
   auto edge = cluster.start_edge(options);
 
-  // Equal load, so the 2 ms worker wins every actor (one placed before the edge measured its
-  // paths moves there within the sustain window).
+  // Equal load, so the 2 ms worker wins every actor: the edge asks once it measured them all.
   bool nearest = wait_for_count(cluster.worker_log(0), "activated logical actor (kite.summarize",
                                 actor_count, 10s);
   INFO("placement log:\n"
@@ -182,9 +181,8 @@ TEST_CASE("placement: when every worker costs more than the edge's own compute, 
   options.local_after = "60s";   // but only where the service says so
   // Declared slow, as a robot's CPU may be; 40 requests/s then keep the edge 40% busy.
   options.service_times = "{ kite.summarize: 10ms }";
-  // Placed before the edge measured its paths, the actors would come to the edge at once (an
-  // unmeasured worker counts as 100 ms away). So they start on workers the edge picks itself,
-  // while the service is down, and the service adopts them once it is back.
+  // The actors start on workers the edge picks itself while the service is down, and the
+  // service adopts them once it is back.
   cluster.placement().signal(SIGKILL);
   cluster.placement().wait_for(5s);
   auto edge = cluster.start_edge(options);

@@ -115,8 +115,13 @@ public:
   /// Resends the requests not answered within retry_interval; the router's timer calls it.
   void retry_due();
 
-  /// Follows `service`'s decisions from now on; call once, before requests flow.
-  void follow(std::shared_ptr<placement_client> service);
+  /// Follows `service`'s decisions from now on; call once, before requests flow. Questions
+  /// wait until a report listed a path to every upstream, or for `paths_settle` at most: the
+  /// service places by the paths it knows, and the first to come up is not always the nearest.
+  void follow(std::shared_ptr<placement_client> service, std::chrono::milliseconds paths_settle);
+
+  /// The report placement_report() built last went out to the service.
+  void on_reported();
 
   /// The placement service decided where (type, key) runs (an answer or a pushed move).
   void on_placement(const placement_decision& decision);
@@ -191,6 +196,8 @@ private:
   void fail_sends(std::vector<std::pair<outgoing, caf::error>>& failed);
   using pending_map = std::map<uint64_t, pending_offload>;
 
+  /// With the lock held: whether `req`, last scheduled while questions were held, may ask now.
+  bool held_question(const pending_offload& req, std::chrono::steady_clock::time_point now) const;
   /// With the lock held: places pending request `i` and, where a worker (or the edge) hosts its
   /// actor, marks it sent now and adds it to `out`; a request for a type nothing hosts is taken
   /// out of pending_ into `unhosted`. Returns the iterator past `i`.
@@ -261,6 +268,9 @@ private:
   pending_map pending_;
   placement_table placements_;
   std::shared_ptr<placement_client> placement_service_;
+  /// From when questions go to the service, and whether the last report listed every upstream.
+  std::chrono::steady_clock::time_point questions_from_;
+  bool report_complete_ = false;
   /// Decisions for workers whose hello has not come yet, by the worker's node id.
   std::map<actor_id, std::string> awaiting_hello_;
   /// Service times of the requests the edge ran itself, and when each of its actors answered

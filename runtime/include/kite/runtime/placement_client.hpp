@@ -30,6 +30,8 @@ struct placement_client_handlers {
   std::function<caf::message()> report;
   /// An answer to ask(), a refreshed lease, or a move the service pushed (edges only).
   std::function<void(const placement_decision&)> on_decision;
+  /// The report just built was queued on a live link: what is sent after it arrives after it.
+  std::function<void()> on_reported;
 };
 
 /// A cached placement and when its lease runs out.
@@ -87,6 +89,8 @@ private:
   void accept(const placement_decision& decision);
   /// Sends `msg` as request `kind` and remembers it until answered.
   void send(outstanding what, const caf::message& msg);
+  /// Sends the report handlers_.report builds now.
+  void send_report();
   /// Asks the service for the next moves of this edge's actors.
   void open_watch();
   void run_timer();
