@@ -53,6 +53,8 @@ public:
 
   const std::string& endpoint() const { return endpoint_; }
 
+  pid_t pid() const { return pid_; }
+
 private:
   pid_t pid_ = -1;
   std::string endpoint_;

@@ -5,10 +5,9 @@
 #include <vector>
 
 #include <zmq.hpp>
+#include <zmq_addon.hpp>
 
 namespace kite::bench {
-
-namespace {} // namespace
 
 int serve_raw_echo(const std::string& endpoint, const std::string& secret_key,
                    const std::string& ready_file) {
@@ -25,12 +24,11 @@ int serve_raw_echo(const std::string& endpoint, const std::string& secret_key,
     out << router.get(zmq::sockopt::last_endpoint) << '\n';
   }
   std::rename((ready_file + ".tmp").c_str(), ready_file.c_str());
+  // Every part comes back, the sender's routing id first: one-part and multipart frames alike.
+  std::vector<zmq::message_t> parts;
   for (;;) {
-    zmq::message_t id;
-    zmq::message_t payload;
-    if (!router.recv(id) || !router.recv(payload)) continue;
-    router.send(id, zmq::send_flags::sndmore);
-    router.send(payload, zmq::send_flags::none);
+    parts.clear();
+    if (zmq::recv_multipart(router, std::back_inserter(parts))) zmq::send_multipart(router, parts);
   }
 }
 
