@@ -131,8 +131,14 @@ struct link::impl {
   zmq::socket_t zap;
   zmq::socket_t monitor;
   detail::outbox out;
-  /// What the link thread took from `out` last; kept to reuse its capacity.
+  /// What was taken from `out` last; kept to reuse its capacity.
   std::vector<detail::outgoing_frame> frames;
+  /// The sockets and the state the link thread keeps. It holds this except while it waits; a
+  /// thread that queues a frame meanwhile sends it itself, and spares the link thread a wakeup.
+  std::mutex io_mutex;
+  /// The link this thread runs, if it is a link thread: it queues its frames, as it holds
+  /// io_mutex already.
+  static thread_local const impl* running_here;
   std::thread thread;
   std::atomic<bool> running{false};
   std::mutex lifecycle;
@@ -288,18 +294,23 @@ struct link::impl {
                  error_payload(text));
   }
 
+  /// With io_mutex held.
   void flush_outbox() {
     frames.clear();
     out.drain(frames);
-    for (auto& frame : frames) {
-      if (is_server) {
-        // Read per frame: a pause may fall between two of them.
-        send_answer(frame, clock_type::now());
-      } else if (!up.load(std::memory_order_relaxed)) {
-        stats.requests_deferred.fetch_add(1, std::memory_order_relaxed);
-      } else {
-        send_parts(nullptr, frame.header, frame.payload);
-      }
+    for (auto& frame : frames)
+      send_frame(frame);
+  }
+
+  /// With io_mutex held: sends a frame `push` made.
+  void send_frame(detail::outgoing_frame& frame) {
+    if (is_server) {
+      // Read per frame: a pause may fall between two of them.
+      send_answer(frame, clock_type::now());
+    } else if (!up.load(std::memory_order_relaxed)) {
+      stats.requests_deferred.fetch_add(1, std::memory_order_relaxed);
+    } else {
+      send_parts(nullptr, frame.header, frame.payload);
     }
   }
 
@@ -942,6 +953,8 @@ struct link::impl {
   // each time; polling the sockets' notification fds ourselves costs one poll per wakeup. Those
   // fds are edge-triggered: after a wakeup a socket is read until it reports EAGAIN.
   void run() {
+    running_here = this;
+    std::unique_lock<std::mutex> lock{io_mutex};
     std::vector<pollfd> fds;
     fds.push_back({socket.get(zmq::sockopt::fd), POLLIN, 0});
     fds.push_back({out.fd(), POLLIN, 0});
@@ -970,9 +983,13 @@ struct link::impl {
                         : static_cast<int>(std::max<int64_t>(wait.count(), 0) + 1);
       for (auto& fd : fds)
         fd.revents = 0;
-      if (::poll(fds.data(), fds.size(), timeout) < 0 && errno != EINTR) {
-        give_up(make_error(
-            errc::io, fmt::format("link {}: poll: {}", settings.node_id, std::strerror(errno))));
+      lock.unlock();
+      int polled = ::poll(fds.data(), fds.size(), timeout);
+      int poll_errno = errno;
+      lock.lock();
+      if (polled < 0 && poll_errno != EINTR) {
+        give_up(make_error(errc::io, fmt::format("link {}: poll: {}", settings.node_id,
+                                                 std::strerror(poll_errno))));
         break;
       }
       try {
@@ -1055,9 +1072,21 @@ struct link::impl {
                                                         : detail::frame_role::answer;
     wire::encode(hdr, frame.header);
     frame.payload = std::move(payload);
+    if (running_here != this && io_mutex.try_lock()) {
+      std::lock_guard<std::mutex> guard{io_mutex, std::adopt_lock};
+      if (running.load(std::memory_order_relaxed)) {
+        flush_outbox(); // frames queued before this one go first
+        send_frame(frame);
+        // Sending may have taken the wakeup the waiting link thread needs for a frame that came.
+        if (socket.get(zmq::sockopt::events) & ZMQ_POLLIN) out.wake();
+        return;
+      }
+    }
     out.push(std::move(frame));
   }
 };
+
+thread_local const link::impl* link::impl::running_here = nullptr;
 
 link::link(std::unique_ptr<impl> self) : impl_(std::move(self)) {}
 
@@ -1101,7 +1130,11 @@ void link::start(server_handlers handlers) {
 void link::stop() {
   std::lock_guard<std::mutex> guard{impl_->lifecycle};
   if (!impl_->running) return;
-  impl_->running = false;
+  {
+    // No thread is sending on the sockets once this holds it, and none starts to.
+    std::lock_guard<std::mutex> io{impl_->io_mutex};
+    impl_->running = false;
+  }
   impl_->out.wake();
   impl_->thread.join();
   // The handlers may hold what holds this link.
