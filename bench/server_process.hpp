@@ -1,4 +1,5 @@
-// A server process started by a benchmark: waits for its ready file, killed when dropped.
+// A server process started by a benchmark: waits for its ready file, killed when dropped; and the
+// server's side, which writes that file.
 #pragma once
 
 #include <signal.h>
@@ -51,13 +52,22 @@ public:
 
   void signal(int sig) { ::kill(pid_, sig); }
 
-  const std::string& endpoint() const { return endpoint_; }
-
   pid_t pid() const { return pid_; }
+
+  const std::string& endpoint() const { return endpoint_; }
 
 private:
   pid_t pid_ = -1;
   std::string endpoint_;
 };
+
+/// Writes `endpoint` to `ready_file` at once (through a rename), for server_process to read.
+inline void write_ready_file(const std::string& ready_file, const std::string& endpoint) {
+  {
+    std::ofstream out{ready_file + ".tmp"};
+    out << endpoint << '\n';
+  }
+  std::rename((ready_file + ".tmp").c_str(), ready_file.c_str());
+}
 
 } // namespace kite::bench

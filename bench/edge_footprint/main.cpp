@@ -20,6 +20,7 @@
 
 #include <fmt/format.h>
 
+#include "../cpu_time.hpp"
 #include "../server_process.hpp"
 #include "kite/runtime/cli_args.hpp"
 #include "kite/runtime/keys.hpp"
@@ -27,6 +28,7 @@
 namespace {
 
 using namespace std::chrono_literals;
+using kite::bench::cpu_seconds;
 using kite::bench::server_process;
 
 std::string read_text(const std::string& path) {
@@ -88,19 +90,6 @@ double status_kib(pid_t pid, const std::string& key) {
   for (std::string line; std::getline(in, line);)
     if (line.rfind(key + ":", 0) == 0) return std::strtod(line.c_str() + key.size() + 1, nullptr);
   return -1;
-}
-
-/// User plus system CPU time of the process so far, in seconds.
-double cpu_seconds(pid_t pid) {
-  auto stat = read_text(fmt::format("/proc/{}/stat", pid));
-  // Fields after the command name, which ends with the last ')': utime and stime are 14 and 15.
-  std::istringstream in{stat.substr(stat.rfind(')') + 2)};
-  std::vector<std::string> fields;
-  for (std::string field; in >> field;)
-    fields.push_back(field);
-  auto ticks =
-      std::strtod(fields.at(11).c_str(), nullptr) + std::strtod(fields.at(12).c_str(), nullptr);
-  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 /// The process's threads by name, with how many of each.

@@ -1,32 +1,26 @@
 // bench/offload_rtt: Kite's edge->worker round trip and pipelined throughput next to a raw
 // cppzmq DEALER/ROUTER echo, same payloads, same machine, same run, CURVE off and on.
-#include <unistd.h>
-
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <functional>
-#include <memory>
-#include <stdexcept>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "../kite_edge.hpp"
+#include "../peer_run.hpp"
+#include "../report.hpp"
 #include "../server_process.hpp"
+#include "../zmq_sockets.hpp"
 #include "caf_remote.hpp"
 #ifdef KITE_BENCH_MQTT
 #include "mqtt.hpp"
 #endif
 #include "kite/runtime/cli_args.hpp"
 #include "kite/runtime/error.hpp"
-#include "kite/runtime/keys.hpp"
-#include "kite/runtime/node.hpp"
 #include "kite_client.hpp"
 #include "raw_zmq.hpp"
 
@@ -34,42 +28,9 @@ namespace {
 
 using kite::bench::measurement;
 using kite::bench::server_process;
-
-kite::keypair make_keys(const std::string& prefix) {
-  auto keys = kite::generate_keypair();
-  if (!keys || kite::write_keypair(*keys, prefix))
-    throw std::runtime_error("cannot write keys to " + prefix);
-  return *keys;
-}
-
-std::string worker_config(const std::string& dir, bool curve, const kite::keypair& edge,
-                          uint32_t threads) {
-  auto path = fmt::format("{}/worker-{}.yaml", dir, curve ? "curve" : "plain");
-  std::ofstream out{path};
-  out << fmt::format("kind: worker\nnode_id: bench-worker\nthreads: {}\n", threads)
-      << "bind: tcp://127.0.0.1:*\nlog: {level: warn}\n";
-  if (curve)
-    out << fmt::format("security:\n  secret_key_file: {}/worker.key\n  allow: [\"{}\"]\n", dir,
-                       edge.public_key);
-  else
-    out << "security: {curve: false}\n";
-  return path;
-}
-
-/// Median and range of one quantity over the repetitions.
-struct spread {
-  double median = 0;
-  double min = 0;
-  double max = 0;
-};
-
-spread spread_of(std::vector<double> values) {
-  spread out;
-  out.median = kite::bench::quantile(values, 0.5); // sorts
-  out.min = values.front();
-  out.max = values.back();
-  return out;
-}
+using kite::bench::size_name;
+using kite::bench::spread;
+using kite::bench::spread_of;
 
 /// A peer measured beside Kite: how, and whether Kite must beat it (issue 7).
 struct peer {
@@ -101,29 +62,12 @@ row summarize(const std::vector<measurement>& reps, const std::vector<measuremen
           spread_of(rate),        spread_of(p50_ratio), spread_of(rate_ratio)};
 }
 
-std::string size_name(size_t size) {
-  return size >= 1024 ? fmt::format("{} KiB", size / 1024) : fmt::format("{} B", size);
-}
-
 /// The rate target at `size`: none between the two sizes the issue names.
 double rate_target(size_t size) {
   return size >= 65536 ? 0.8 : size <= 64 ? 0.5 : 0.0;
 }
 
 constexpr double p50_target = 1.5;
-
-/// Splits "a,b,c".
-std::vector<std::string> split(const std::string& text) {
-  std::vector<std::string> out;
-  size_t begin = 0;
-  while (begin <= text.size()) {
-    auto end = text.find(',', begin);
-    if (end == std::string::npos) end = text.size();
-    if (end > begin) out.push_back(text.substr(begin, end - begin));
-    begin = end + 1;
-  }
-  return out;
-}
 
 int run_caf_server(int argc, char** argv) {
   auto args = kite::parse_cli(argc, argv, 2, {"ready-file"});
@@ -143,13 +87,9 @@ int run_mqtt_echo(int argc, char** argv) {
 int run_raw_server(int argc, char** argv) {
   auto args = kite::parse_cli(argc, argv, 2, {"bind", "secret-key-file", "ready-file"});
   if (!args) return 2;
-  std::string secret;
-  if (auto path = args->get("secret-key-file"); !path.empty()) {
-    auto keys = kite::load_secret_key(path);
-    if (!keys) return 1;
-    secret = keys->secret_key;
-  }
-  return kite::bench::serve_raw_echo(args->get("bind"), secret, args->get("ready-file"));
+  return kite::bench::serve_raw_echo(args->get("bind"),
+                                     kite::bench::secret_key_in(args->get("secret-key-file")),
+                                     args->get("ready-file"));
 }
 
 constexpr const char* usage =
@@ -176,12 +116,8 @@ int run(int argc, char** argv) {
     return 2;
   }
   int reps = std::atoi(args->get("reps", "5").c_str());
-  std::vector<size_t> sizes;
-  for (const auto& word : split(args->get("sizes", "64,1024,65536")))
-    sizes.push_back(std::strtoul(word.c_str(), nullptr, 10));
-  std::vector<bool> curves;
-  for (const auto& word : split(args->get("curve", "off,on")))
-    curves.push_back(word == "on");
+  auto sizes = kite::bench::parse_sizes(args->get("sizes", "64,1024,65536"));
+  auto curves = kite::bench::parse_curves(args->get("curve", "off,on"));
   bool with_raw = args->get("only") != "kite";
   bool with_caf = with_raw && args->get("caf", "yes") == "yes";
   bool with_mqtt = with_raw && args->get("mqtt", "yes") == "yes";
@@ -189,77 +125,54 @@ int run(int argc, char** argv) {
   kite::bench::workload work;
   if (args->get("quick") == "yes") work = {50, 300, 2000, 64};
   work.threads = static_cast<uint32_t>(std::atoi(args->get("threads", "2").c_str()));
-  if (reps < 1 || work.threads < 1 || sizes.empty() || curves.empty() ||
-      std::count(sizes.begin(), sizes.end(), size_t{0}) > 0) {
+  if (reps < 1 || work.threads < 1 || sizes.empty() || curves.empty()) {
     std::fprintf(stderr, "offload_rtt: bad --reps, --threads, --sizes or --curve\n%s", usage);
     return 2;
   }
   // Link events logged at info would break up the table; nothing on the request path logs.
   spdlog::set_level(spdlog::level::warn);
-  auto self = std::filesystem::canonical("/proc/self/exe").string();
-
-  std::string dir = std::filesystem::temp_directory_path() / "kite-bench.XXXXXX";
-  if (::mkdtemp(dir.data()) == nullptr) throw std::runtime_error("cannot create a temp dir");
-  auto worker_keys = make_keys(dir + "/worker");
-  auto edge_keys = make_keys(dir + "/edge");
-
-  std::FILE* json = nullptr;
-  if (auto path = args->get("json"); !path.empty()) {
-    json = std::fopen(path.c_str(), "w");
-    if (json == nullptr) throw std::runtime_error("cannot write " + path);
-  }
+  kite::bench::peer_run setup{args->get("json")};
+  const auto& self = setup.self();
+  const auto& worker_keys = setup.worker_keys();
+  auto* json = setup.json();
 
   std::printf("%-9s %-5s %-7s %8s %8s %13s %9s %9s   %s\n", "transport", "curve", "size", "p50 us",
               "p99 us", "round trips/s", "p50 ratio", "rate ratio",
               "ranges over reps: p50 us; round trips/s; ratios");
   bool all_met = true;
   for (bool curve : curves) {
-    int generation = 0;
-    auto ready = [&] { return fmt::format("{}/ready-{}-{}", dir, curve, generation++); };
-    std::unique_ptr<server_process> raw_server;
+    const server_process* raw_server = nullptr;
     if (with_raw) {
-      auto raw_ready = ready();
-      std::vector<std::string> raw_argv{self,           "raw-server", "--bind", "tcp://127.0.0.1:*",
-                                        "--ready-file", raw_ready};
-      if (curve) {
-        raw_argv.push_back("--secret-key-file");
-        raw_argv.push_back(dir + "/worker.key");
-      }
-      raw_server = std::make_unique<server_process>(raw_argv, raw_ready);
+      std::vector<std::string> raw_argv{self, "raw-server", "--bind", "tcp://127.0.0.1:*"};
+      for (auto& arg : setup.curve_server_args(curve))
+        raw_argv.push_back(arg);
+      raw_server = setup.start(raw_argv);
     }
     // The peers users might pick instead, each in its own process; none encrypts here.
     std::vector<peer> peers;
-    std::vector<std::unique_ptr<server_process>> peer_servers;
     if (with_caf && !curve) {
-      auto caf_ready = ready();
-      peer_servers.push_back(std::make_unique<server_process>(
-          std::vector<std::string>{self, "caf-server", "--ready-file", caf_ready}, caf_ready));
-      peers.push_back({[at = peer_servers.back()->endpoint()](size_t size, const auto& w) {
-                         return kite::bench::measure_caf(at, size, w);
-                       },
-                       true});
+      peers.push_back(
+          {[at = setup.start({self, "caf-server"})->endpoint()](size_t size, const auto& w) {
+             return kite::bench::measure_caf(at, size, w);
+           },
+           true});
     }
 #ifdef KITE_BENCH_MQTT
     if (with_mqtt && !curve) {
-      auto mqtt_ready = ready();
-      peer_servers.push_back(std::make_unique<server_process>(
-          std::vector<std::string>{self, "mqtt-echo", "--mosquitto",
-                                   args->get("mosquitto", "/usr/sbin/mosquitto"), "--dir", dir,
-                                   "--ready-file", mqtt_ready},
-          mqtt_ready));
+      const auto* echo =
+          setup.start({self, "mqtt-echo", "--mosquitto",
+                       args->get("mosquitto", "/usr/sbin/mosquitto"), "--dir", setup.dir()});
       for (int qos : {0, 1})
-        peers.push_back({[at = peer_servers.back()->endpoint(), qos](size_t size, const auto& w) {
+        peers.push_back({[at = echo->endpoint(), qos](size_t size, const auto& w) {
                            return kite::bench::measure_mqtt(at, qos, size, w);
                          },
                          qos == 1}); // the issue's bar: QoS 1, which delivers like Kite does
     }
 #endif
-    auto kite_ready = ready();
-    server_process worker{{args->get("worker-bin", KITE_CLOUD_BIN), "worker", "--config",
-                           worker_config(dir, curve, edge_keys, work.threads), "--ready-file",
-                           kite_ready},
-                          kite_ready};
-    const kite::keypair* client = curve ? &edge_keys : nullptr;
+    const auto* worker = setup.start(
+        {args->get("worker-bin", KITE_CLOUD_BIN), "worker", "--config",
+         kite::bench::worker_config(setup.dir(), curve, setup.edge_keys(), work.threads)});
+    const auto* client = setup.client(curve);
     for (size_t size : sizes) {
       auto sized = work;
       // Keep a 64 KiB row as long as a small one: fewer, bigger round trips.
@@ -271,7 +184,7 @@ int run(int argc, char** argv) {
         if (with_raw)
           raw_reps.push_back(kite::bench::measure_raw(raw_server->endpoint(), client,
                                                       worker_keys.public_key, size, sized));
-        kite_reps.push_back(kite::bench::measure_kite(worker.endpoint(), client,
+        kite_reps.push_back(kite::bench::measure_kite(worker->endpoint(), client,
                                                       worker_keys.public_key, size, sized));
         for (size_t i = 0; i < peers.size(); ++i)
           peer_reps[i].push_back(peers[i].measure(size, sized));
@@ -339,9 +252,8 @@ int run(int argc, char** argv) {
       std::fflush(stdout);
       if (json != nullptr) std::fflush(json);
     }
+    setup.stop_servers();
   }
-  if (json != nullptr) std::fclose(json);
-  std::filesystem::remove_all(dir);
   if (with_raw) std::printf("%s\n", all_met ? "all targets met" : "some targets missed");
   return 0;
 }
@@ -349,17 +261,10 @@ int run(int argc, char** argv) {
 } // namespace
 
 int main(int argc, char** argv) {
-  // As kite-edge and kite-cloud do; the raw side gets the same allocator, like for like.
-  kite::configure_allocator();
-  try {
-    if (argc >= 2 && std::string{argv[1]} == "raw-server") return run_raw_server(argc, argv);
-    if (argc >= 2 && std::string{argv[1]} == "caf-server") return run_caf_server(argc, argv);
+  std::vector<kite::bench::server_mode> modes{{"raw-server", run_raw_server},
+                                              {"caf-server", run_caf_server}};
 #ifdef KITE_BENCH_MQTT
-    if (argc >= 2 && std::string{argv[1]} == "mqtt-echo") return run_mqtt_echo(argc, argv);
+  modes.push_back({"mqtt-echo", run_mqtt_echo});
 #endif
-    return run(argc, argv);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "offload_rtt: %s\n", e.what());
-    return 1;
-  }
+  return kite::bench::peer_main(argc, argv, "offload_rtt", modes, run);
 }

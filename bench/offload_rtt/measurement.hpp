@@ -1,12 +1,13 @@
-// What one benchmark row measured, and the percentile arithmetic behind it.
+// What one row of bench/offload_rtt measured, and the loop that times every peer.
 #pragma once
 
-#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include "../report.hpp"
 
 namespace kite::bench {
 
@@ -19,14 +20,6 @@ struct measurement {
   double p99_us = 0;
   double round_trips_per_s = 0;
 };
-
-/// Returns the q-quantile (0..1) of `samples`, which it sorts.
-inline double quantile(std::vector<double>& samples, double q) {
-  if (samples.empty()) return 0;
-  std::sort(samples.begin(), samples.end());
-  auto index = static_cast<size_t>(q * static_cast<double>(samples.size() - 1) + 0.5);
-  return samples[std::min(index, samples.size() - 1)];
-}
 
 /// How much work each row does.
 struct workload {

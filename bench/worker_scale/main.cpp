@@ -16,7 +16,9 @@
 
 #include <fmt/format.h>
 
+#include "../cpu_time.hpp"
 #include "../offload_rtt/raw_zmq.hpp"
+#include "../report.hpp"
 #include "../server_process.hpp"
 #include "kite/runtime/cli_args.hpp"
 #include "kite/runtime/error.hpp"
@@ -25,21 +27,7 @@
 namespace {
 
 using kite::bench::server_process;
-
-/// CPU seconds (user and system) process `pid` has used so far.
-double process_cpu_s(pid_t pid) {
-  std::ifstream in{fmt::format("/proc/{}/stat", pid)};
-  std::string stat{std::istreambuf_iterator<char>{in}, {}};
-  // Fields after the command name, which ends with the last ')': utime and stime are 14 and 15.
-  auto rest = stat.substr(stat.rfind(')') + 2);
-  std::vector<std::string> fields;
-  size_t begin = 0;
-  for (size_t end; (end = rest.find(' ', begin)) != std::string::npos; begin = end + 1)
-    fields.push_back(rest.substr(begin, end - begin));
-  if (fields.size() < 13) throw std::runtime_error("cannot read the worker's CPU time");
-  auto ticks = std::stod(fields[11]) + std::stod(fields[12]);
-  return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
-}
+using kite::bench::spread_of;
 
 std::string worker_config(const std::string& dir, uint32_t threads) {
   auto path = fmt::format("{}/worker-{}.yaml", dir, threads);
@@ -80,36 +68,12 @@ sample measure(const std::string& dir, const server_kind& kind, const kite::benc
   double cpu = 0;
   auto result = kite::bench::drive_edges(server.endpoint(), load, [&](bool start) {
     if (start)
-      cpu_start = process_cpu_s(server.pid());
+      cpu_start = kite::bench::cpu_seconds(server.pid());
     else
-      cpu = process_cpu_s(server.pid()) - cpu_start;
+      cpu = kite::bench::cpu_seconds(server.pid()) - cpu_start;
   });
   return {result.answers_per_s, cpu * 1e6 / static_cast<double>(result.answers),
           result.client_cpu_us};
-}
-
-/// Median and range over repetitions.
-struct spread {
-  double median = 0;
-  double min = 0;
-  double max = 0;
-};
-
-spread spread_of(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  return {values[values.size() / 2], values.front(), values.back()};
-}
-
-std::vector<size_t> numbers(const std::string& text) {
-  std::vector<size_t> out;
-  size_t begin = 0;
-  while (begin < text.size()) {
-    auto end = text.find(',', begin);
-    if (end == std::string::npos) end = text.size();
-    out.push_back(std::strtoul(text.substr(begin, end - begin).c_str(), nullptr, 10));
-    begin = end + 1;
-  }
-  return out;
 }
 
 /// Lets this process and the worker it starts hold a descriptor per connection and more.
@@ -141,14 +105,13 @@ int run(int argc, char** argv) {
     return 2;
   }
   int reps = std::atoi(args->get("reps", "3").c_str());
-  auto thread_counts = numbers(args->get("threads", "1,2"));
-  auto edge_counts = numbers(args->get("edges", "1,10,100,1000"));
+  // Positive numbers, or empty.
+  auto thread_counts = kite::bench::parse_sizes(args->get("threads", "1,2"));
+  auto edge_counts = kite::bench::parse_sizes(args->get("edges", "1,10,100,1000"));
   bool quick = args->get("quick") == "yes";
   bool counts_ok = !thread_counts.empty() && !edge_counts.empty();
-  for (auto n : thread_counts)
-    counts_ok = counts_ok && n > 0;
   for (auto n : edge_counts)
-    counts_ok = counts_ok && n > 0 && n <= 10000;
+    counts_ok = counts_ok && n <= 10000;
   if (reps < 1 || !counts_ok) {
     std::fprintf(stderr, "worker_scale: bad --reps, --threads or --edges\n%s", usage);
     return 2;
