@@ -1,4 +1,4 @@
-// The only unit that includes <zmq.hpp>: every socket here is owned by the link's one thread.
+// The only unit that includes <zmq.hpp>: every socket here is used under its link's io_mutex.
 #include "kite/runtime/link.hpp"
 
 #include <poll.h>
@@ -7,9 +7,11 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <random>
+#include <set>
 #include <stdexcept>
 #include <thread>
 #include <tuple>
@@ -112,6 +114,8 @@ struct link::impl {
     uint64_t fenced_below = 0;
     /// Silent past its lease and not heard from since.
     bool lapsed = false;
+    /// Answers waiting for its full queue to drain, oldest first.
+    std::deque<detail::outgoing_frame> held;
   };
   /// Who a peer is: key fingerprint, node id and incarnation.
   using peer_identity = std::tuple<std::string, std::string, uint64_t>;
@@ -133,6 +137,10 @@ struct link::impl {
   detail::outbox out;
   /// What was taken from `out` last; kept to reuse its capacity.
   std::vector<detail::outgoing_frame> frames;
+  /// Client: requests waiting for the socket's full queue to drain, oldest first.
+  std::deque<detail::outgoing_frame> held_requests;
+  /// Server: the peers with answers waiting (peer::held).
+  std::set<uint64_t> holding_peers;
   /// The sockets and the state the link thread keeps. It holds this except while it waits; a
   /// thread that queues a frame meanwhile sends it itself, and spares the link thread a wakeup.
   std::mutex io_mutex;
@@ -252,29 +260,44 @@ struct link::impl {
 
   // -- sending --------------------------------------------------------------
 
-  bool send_parts(const std::string* routing_id, const std::vector<char>& header,
-                  const std::vector<char>& payload) {
+  enum class send_result { sent, blocked, failed };
+
+  /// Sends one frame without waiting: `blocked` when its queue is at the high-water mark.
+  send_result try_send(const std::string* routing_id, const std::vector<char>& header,
+                       const std::vector<char>& payload) {
     try {
+      // Only a frame's first part can meet the high-water mark; the rest follow it.
       if (routing_id != nullptr &&
           !socket.send(zmq::buffer(*routing_id),
                        zmq::send_flags::sndmore | zmq::send_flags::dontwait))
-        return send_failed();
+        return send_result::blocked;
       if (!socket.send(zmq::buffer(header), zmq::send_flags::sndmore | zmq::send_flags::dontwait))
-        return send_failed();
-      if (!socket.send(zmq::buffer(payload), zmq::send_flags::dontwait)) return send_failed();
+        return send_result::blocked;
+      socket.send(zmq::buffer(payload), zmq::send_flags::dontwait);
     } catch (const zmq::error_t& e) {
       // EHOSTUNREACH: the peer's connection is gone (router_mandatory).
       spdlog::debug("link {}: send failed: {}", settings.node_id, e.what());
-      return send_failed();
+      send_failed();
+      return send_result::failed;
     }
     stats.frames_out.fetch_add(1, std::memory_order_relaxed);
     stats.bytes_out.fetch_add(header.size() + payload.size(), std::memory_order_relaxed);
-    return true;
+    return send_result::sent;
   }
 
-  bool send_failed() {
-    stats.send_failures.fetch_add(1, std::memory_order_relaxed);
-    return false;
+  /// Sends a frame that is not worth holding (heartbeats, refusals): one at the high-water
+  /// mark is dropped, and the peer asks again.
+  void send_parts(const std::string* routing_id, const std::vector<char>& header,
+                  const std::vector<char>& payload) {
+    if (try_send(routing_id, header, payload) == send_result::blocked) send_failed();
+  }
+
+  void send_failed() { stats.send_failures.fetch_add(1, std::memory_order_relaxed); }
+
+  /// Queues `frame` behind those already waiting for room.
+  void hold(std::deque<detail::outgoing_frame>& queue, detail::outgoing_frame& frame) {
+    stats.frames_held.fetch_add(1, std::memory_order_relaxed);
+    queue.push_back(std::move(frame));
   }
 
   void send_control(const std::string* routing_id, wire::kind kind, uint64_t sequence,
@@ -309,8 +332,38 @@ struct link::impl {
       send_answer(frame, clock_type::now());
     } else if (!up.load(std::memory_order_relaxed)) {
       stats.requests_deferred.fetch_add(1, std::memory_order_relaxed);
-    } else {
-      send_parts(nullptr, frame.header, frame.payload);
+    } else if (!held_requests.empty() ||
+               try_send(nullptr, frame.header, frame.payload) == send_result::blocked) {
+      hold(held_requests, frame);
+    }
+  }
+
+  bool holds_frames() const { return !held_requests.empty() || !holding_peers.empty(); }
+
+  /// With io_mutex held: sends what waited for room, oldest first, until a queue is full again.
+  void resend_held() {
+    while (!held_requests.empty()) {
+      if (!up.load(std::memory_order_relaxed)) { // the router resends them when it is up
+        stats.requests_deferred.fetch_add(held_requests.size(), std::memory_order_relaxed);
+        held_requests.clear();
+        return;
+      }
+      auto& frame = held_requests.front();
+      if (try_send(nullptr, frame.header, frame.payload) == send_result::blocked) return;
+      held_requests.pop_front();
+    }
+    for (auto id = holding_peers.begin(); id != holding_peers.end();) {
+      auto i = peers.find(*id);
+      if (i != peers.end()) resend_answers(i->second);
+      id = i == peers.end() || i->second.held.empty() ? holding_peers.erase(id) : std::next(id);
+    }
+  }
+
+  void resend_answers(peer& p) {
+    while (!p.held.empty()) {
+      auto& frame = p.held.front();
+      if (!fenced_off(p, frame) && deliver_answer(p, frame) == send_result::blocked) return;
+      p.held.pop_front();
     }
   }
 
@@ -324,26 +377,41 @@ struct link::impl {
     auto& p = i->second;
     // Checked here too: after a pause this may run before any frame from the peer is read.
     if (now - p.last_seen > p.lease) lapse(p);
-    if (frame.epoch < p.fenced_below) {
-      // The request was placed elsewhere meanwhile; a copy that comes again is handled anew.
-      stats.fenced.fetch_add(1, std::memory_order_relaxed);
-      window.forget(p.id, frame.sequence, frame.epoch);
-      return;
+    if (fenced_off(p, frame)) return;
+    // Behind the answers already waiting, so that a peer gets its answers in order.
+    if (!p.held.empty() || deliver_answer(p, frame) == send_result::blocked) {
+      holding_peers.insert(p.id);
+      hold(p.held, frame);
     }
-    send_parts(&p.routing_id, frame.header, frame.payload);
+  }
+
+  /// Whether `frame` answers a request whose epoch was fenced off meanwhile: it is dropped.
+  bool fenced_off(peer& p, detail::outgoing_frame& frame) {
+    if (frame.epoch >= p.fenced_below) return false;
+    // The request was placed elsewhere meanwhile; a copy that comes again is handled anew.
+    stats.fenced.fetch_add(1, std::memory_order_relaxed);
+    window.forget(p.id, frame.sequence, frame.epoch);
+    return true;
+  }
+
+  /// Sends an answer and notes it in the duplicate window, unless the peer's queue is full.
+  send_result deliver_answer(peer& p, detail::outgoing_frame& frame) {
+    auto result = try_send(&p.routing_id, frame.header, frame.payload);
+    if (result == send_result::blocked) return result;
     switch (frame.role) {
     case detail::frame_role::answer:
       window.answered(p.id, frame.sequence, frame.epoch, std::move(frame.header),
                       std::move(frame.payload));
-      return;
+      break;
     case detail::frame_role::refusal:
       // Not handled: the copy the client sends again with a new epoch must be.
       stats.fenced.fetch_add(1, std::memory_order_relaxed);
       window.forget(p.id, frame.sequence, frame.epoch);
-      return;
+      break;
     case detail::frame_role::snapshot:
-      return;
+      break;
     }
+    return result;
   }
 
   /// The peer may have declared this node down and moved everything it placed here.
@@ -1003,6 +1071,11 @@ struct link::impl {
         }
         // Sending may have taken the socket's wakeup, so read it last and every time round.
         socket_backlog = !drain_socket(socket, max_reads_per_poll, [this] { return read_one(); });
+        if (holds_frames()) {
+          // Last: room that opens after this signals the socket's descriptor again.
+          resend_held();
+          socket_backlog = socket_backlog || (socket.get(zmq::sockopt::events) & ZMQ_POLLIN);
+        }
       } catch (const out_of_step& e) {
         give_up(make_error(errc::io, e.what()));
         break;
@@ -1077,8 +1150,9 @@ struct link::impl {
       if (running.load(std::memory_order_relaxed)) {
         flush_outbox(); // frames queued before this one go first
         send_frame(frame);
-        // Sending may have taken the wakeup the waiting link thread needs for a frame that came.
-        if (socket.get(zmq::sockopt::events) & ZMQ_POLLIN) out.wake();
+        // Sending may have taken the wakeup the waiting link thread needs for a frame that came;
+        // and what had to wait for room is the link thread's to resend.
+        if (holds_frames() || (socket.get(zmq::sockopt::events) & ZMQ_POLLIN)) out.wake();
         return;
       }
     }

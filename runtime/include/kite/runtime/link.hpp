@@ -1,4 +1,5 @@
-// ZeroMQ links between nodes: one thread per link owns its sockets and bridges them to actors.
+// ZeroMQ links between nodes: one thread per link serves its sockets and bridges them to actors;
+// a thread that sends while it waits sends itself, under the link's mutex (docs/wire.md).
 // Servers (workers) bind a ROUTER and authenticate clients with CURVE and a ZAP allowlist;
 // clients (edges) connect a DEALER outbound, say hello, heartbeat and reconnect with backoff.
 #pragma once
@@ -34,8 +35,11 @@ struct link_stats {
   std::atomic<uint64_t> bytes_out{0};
   std::array<std::atomic<uint64_t>, wire::frame_error_count> frame_errors{};
   std::atomic<uint64_t> refused_keys{0};
-  /// Frames ZeroMQ would not take (peer gone or high-water mark reached).
+  /// Frames ZeroMQ would not take: the peer was gone, or a heartbeat or refusal met the
+  /// high-water mark.
   std::atomic<uint64_t> send_failures{0};
+  /// Requests and answers that met the high-water mark and waited for room, none dropped.
+  std::atomic<uint64_t> frames_held{0};
   /// Client requests held back while the link was down; the caller retries them.
   std::atomic<uint64_t> requests_deferred{0};
   std::atomic<uint64_t> hellos{0};
