@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include <caf/detail/scope_guard.hpp>
 #include <caf/mailbox_element.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -137,8 +138,10 @@ struct link::impl {
   detail::outbox out;
   /// What was taken from `out` last; kept to reuse its capacity.
   std::vector<detail::outgoing_frame> frames;
-  /// Client: requests waiting for the socket's full queue to drain, oldest first.
+  /// Client: requests waiting for the socket's full queue to drain, oldest first, and their
+  /// sequences.
   std::deque<detail::outgoing_frame> held_requests;
+  std::unordered_set<uint64_t> held_sequences;
   /// Server: the peers with answers waiting (peer::held).
   std::set<uint64_t> holding_peers;
   /// The sockets and the state the link thread keeps. It holds this except while it waits; a
@@ -149,6 +152,8 @@ struct link::impl {
   static thread_local const impl* running_here;
   std::thread thread;
   std::atomic<bool> running{false};
+  /// The link thread serves the sockets: false before it starts and once it stopped or gave up.
+  bool serving = false;
   std::mutex lifecycle;
   link_stats stats;
   /// The link thread's supervision: handler exceptions it survives, and why it gave up.
@@ -266,19 +271,18 @@ struct link::impl {
   send_result try_send(const std::string* routing_id, const std::vector<char>& header,
                        const std::vector<char>& payload) {
     try {
-      // Only a frame's first part can meet the high-water mark; the rest follow it.
-      if (routing_id != nullptr &&
-          !socket.send(zmq::buffer(*routing_id),
-                       zmq::send_flags::sndmore | zmq::send_flags::dontwait))
+      // Only a frame's first part can meet the high-water mark; the rest follow it, and one
+      // refused after the first is a failure.
+      auto more = zmq::send_flags::sndmore | zmq::send_flags::dontwait;
+      if (routing_id != nullptr && !socket.send(zmq::buffer(*routing_id), more))
         return send_result::blocked;
-      if (!socket.send(zmq::buffer(header), zmq::send_flags::sndmore | zmq::send_flags::dontwait))
-        return send_result::blocked;
-      socket.send(zmq::buffer(payload), zmq::send_flags::dontwait);
+      if (!socket.send(zmq::buffer(header), more))
+        return routing_id == nullptr ? send_result::blocked : failed_send();
+      if (!socket.send(zmq::buffer(payload), zmq::send_flags::dontwait)) return failed_send();
     } catch (const zmq::error_t& e) {
       // EHOSTUNREACH: the peer's connection is gone (router_mandatory).
       spdlog::debug("link {}: send failed: {}", settings.node_id, e.what());
-      send_failed();
-      return send_result::failed;
+      return failed_send();
     }
     stats.frames_out.fetch_add(1, std::memory_order_relaxed);
     stats.bytes_out.fetch_add(header.size() + payload.size(), std::memory_order_relaxed);
@@ -294,10 +298,25 @@ struct link::impl {
 
   void send_failed() { stats.send_failures.fetch_add(1, std::memory_order_relaxed); }
 
-  /// Queues `frame` behind those already waiting for room.
-  void hold(std::deque<detail::outgoing_frame>& queue, detail::outgoing_frame& frame) {
+  send_result failed_send() {
+    send_failed();
+    return send_result::failed;
+  }
+
+  /// Held frames at most, per queue: beyond, a frame is dropped as before there was holding,
+  /// and the router's resend recovers it. Ten times ZeroMQ's own queue.
+  static constexpr size_t max_held_frames = 10000;
+
+  /// Queues `frame` behind those already waiting for room; false when the queue is full and
+  /// it was dropped.
+  bool hold(std::deque<detail::outgoing_frame>& queue, detail::outgoing_frame& frame) {
+    if (queue.size() >= max_held_frames) {
+      send_failed();
+      return false;
+    }
     stats.frames_held.fetch_add(1, std::memory_order_relaxed);
     queue.push_back(std::move(frame));
+    return true;
   }
 
   void send_control(const std::string* routing_id, wire::kind kind, uint64_t sequence,
@@ -332,9 +351,12 @@ struct link::impl {
       send_answer(frame, clock_type::now());
     } else if (!up.load(std::memory_order_relaxed)) {
       stats.requests_deferred.fetch_add(1, std::memory_order_relaxed);
+    } else if (frame.sequence != 0 && held_sequences.count(frame.sequence) != 0) {
+      // The router's resend of a request still held here: the held copy goes first.
     } else if (!held_requests.empty() ||
                try_send(nullptr, frame.header, frame.payload) == send_result::blocked) {
-      hold(held_requests, frame);
+      auto sequence = frame.sequence;
+      if (hold(held_requests, frame) && sequence != 0) held_sequences.insert(sequence);
     }
   }
 
@@ -343,13 +365,9 @@ struct link::impl {
   /// With io_mutex held: sends what waited for room, oldest first, until a queue is full again.
   void resend_held() {
     while (!held_requests.empty()) {
-      if (!up.load(std::memory_order_relaxed)) { // the router resends them when it is up
-        stats.requests_deferred.fetch_add(held_requests.size(), std::memory_order_relaxed);
-        held_requests.clear();
-        return;
-      }
       auto& frame = held_requests.front();
       if (try_send(nullptr, frame.header, frame.payload) == send_result::blocked) return;
+      held_sequences.erase(frame.sequence);
       held_requests.pop_front();
     }
     for (auto id = holding_peers.begin(); id != holding_peers.end();) {
@@ -819,6 +837,10 @@ struct link::impl {
   }
 
   void mark_down(const char* why) {
+    // The router resends them once up, placed anew: sent after a reconnect they could run twice.
+    stats.requests_deferred.fetch_add(held_requests.size(), std::memory_order_relaxed);
+    held_requests.clear();
+    held_sequences.clear();
     if (up.exchange(false)) {
       spdlog::warn("link {}: link to {} down: {}", settings.node_id, settings.endpoint, why);
       call_in_step("down", [&] { client.on_down(); });
@@ -1023,6 +1045,9 @@ struct link::impl {
   void run() {
     running_here = this;
     std::unique_lock<std::mutex> lock{io_mutex};
+    serving = true;
+    // Whichever way the loop ends, no other thread sends on the sockets after it.
+    auto stop_serving = caf::detail::make_scope_guard([this] { serving = false; });
     std::vector<pollfd> fds;
     fds.push_back({socket.get(zmq::sockopt::fd), POLLIN, 0});
     fds.push_back({out.fd(), POLLIN, 0});
@@ -1049,6 +1074,9 @@ struct link::impl {
       int timeout = socket_backlog || side_backlog
                         ? 0
                         : static_cast<int>(std::max<int64_t>(wait.count(), 0) + 1);
+      // ZeroMQ may take the signal that room opened while it refuses a send (it reads its
+      // commands about once a millisecond): while frames wait, look again that often.
+      if (holds_frames()) timeout = std::min(timeout, 1);
       for (auto& fd : fds)
         fd.revents = 0;
       lock.unlock();
@@ -1072,7 +1100,6 @@ struct link::impl {
         // Sending may have taken the socket's wakeup, so read it last and every time round.
         socket_backlog = !drain_socket(socket, max_reads_per_poll, [this] { return read_one(); });
         if (holds_frames()) {
-          // Last: room that opens after this signals the socket's descriptor again.
           resend_held();
           socket_backlog = socket_backlog || (socket.get(zmq::sockopt::events) & ZMQ_POLLIN);
         }
@@ -1147,16 +1174,35 @@ struct link::impl {
     frame.payload = std::move(payload);
     if (running_here != this && io_mutex.try_lock()) {
       std::lock_guard<std::mutex> guard{io_mutex, std::adopt_lock};
-      if (running.load(std::memory_order_relaxed)) {
-        flush_outbox(); // frames queued before this one go first
-        send_frame(frame);
-        // Sending may have taken the wakeup the waiting link thread needs for a frame that came;
-        // and what had to wait for room is the link thread's to resend.
-        if (holds_frames() || (socket.get(zmq::sockopt::events) & ZMQ_POLLIN)) out.wake();
+      // Only while nothing waits before it: a frame queued or held goes first.
+      if (serving && out.empty() && !holds_frames() && send_directly(frame)) {
+        try {
+          // Sending may have taken the wakeup the link thread waits for, for a frame that came
+          // or for room; what waits for room is the link thread's to resend.
+          if (holds_frames() || (socket.get(zmq::sockopt::events) & ZMQ_POLLIN)) out.wake();
+        } catch (const zmq::error_t&) {
+          out.wake();
+        }
         return;
       }
     }
     out.push(std::move(frame));
+  }
+
+  /// With io_mutex held, on another thread than the link thread: sends `frame`, or holds it
+  /// for room; false, leaving it to the link thread, when that needs the link's handlers (a
+  /// peer past its lease is lapsed there) or the link is down.
+  bool send_directly(detail::outgoing_frame& frame) {
+    if (!is_server) {
+      if (!up.load(std::memory_order_relaxed)) return false;
+      send_frame(frame);
+      return true;
+    }
+    auto now = clock_type::now();
+    auto i = peers.find(frame.peer);
+    if (i == peers.end() || now - i->second.last_seen > i->second.lease) return false;
+    send_answer(frame, now);
+    return true;
   }
 };
 

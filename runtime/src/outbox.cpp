@@ -35,6 +35,11 @@ void outbox::wake() {
   static_cast<void>(::write(fd_, &one, sizeof(one)));
 }
 
+bool outbox::empty() {
+  std::lock_guard<std::mutex> guard{mutex_};
+  return queue_.empty();
+}
+
 void outbox::drain(std::vector<outgoing_frame>& out) {
   uint64_t count = 0;
   // Clear the wakeup before taking the queue, so a push racing with us wakes the next poll.

@@ -39,6 +39,9 @@ public:
   /// Queues a frame from any thread; wakes the consumer when the queue was empty.
   void push(outgoing_frame frame);
 
+  /// Whether no frame waits; another thread may queue one at any time.
+  bool empty();
+
   /// Wakes the consumer without a frame (to stop it, for instance).
   void wake();
 
