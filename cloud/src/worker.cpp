@@ -10,6 +10,7 @@
 
 #include "kite/cloud/actor_host.hpp"
 #include "kite/runtime/error.hpp"
+#include "kite/runtime/link_metrics.hpp"
 #include "kite/runtime/node.hpp"
 #include "kite/runtime/placement_client.hpp"
 
@@ -88,6 +89,9 @@ int run_worker(const worker_config& cfg, const registry& types, const std::strin
     spdlog::error("{}", describe(uplink.error()));
     return 1;
   }
+  auto link_counts = std::make_shared<link_metrics>();
+  link_counts->add((*uplink)->endpoint(), *uplink, false);
+  counts.add(link_counts);
   actor_host host{sys, types, **uplink, cfg.snapshots, cfg.supervision, &counts};
   (*uplink)->start(host.handlers());
   // However this function leaves, the link thread stops before `host` is gone.

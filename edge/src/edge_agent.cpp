@@ -12,6 +12,7 @@
 #include "kite/edge/offload_router.hpp"
 #include "kite/edge/pipeline.hpp"
 #include "kite/runtime/error.hpp"
+#include "kite/runtime/link_metrics.hpp"
 #include "kite/runtime/node.hpp"
 #include "kite/runtime/service_manager.hpp"
 #include "kite/runtime/supervisor.hpp"
@@ -49,6 +50,10 @@ int run_edge(const edge_config& cfg, const registry& types) {
     }
     uplinks.push_back(std::move(*uplink));
   }
+  auto link_counts = std::make_shared<link_metrics>();
+  for (const auto& uplink : uplinks)
+    link_counts->add(uplink->endpoint(), uplink, true);
+  counts.add(link_counts);
   auto router = offload_router::start(sys, uplinks, cfg.offload, &types, cfg.supervision, &counts);
   std::shared_ptr<placement_client> placement;
   if (!cfg.placement.endpoint.empty()) {

@@ -24,8 +24,19 @@ prometheus::Gauge& metrics::gauge(const std::string& name, const std::string& he
   return prometheus::BuildGauge().Name(name).Help(help).Register(*registry_).Add(labels);
 }
 
+void metrics::add(std::shared_ptr<prometheus::Collectable> families) {
+  std::lock_guard<std::mutex> guard{collectables_mutex_};
+  if (exposer_) exposer_->RegisterCollectable(families);
+  collectables_.push_back(std::move(families));
+}
+
 std::string metrics::scrape() const {
-  return prometheus::TextSerializer{}.Serialize(registry_->Collect());
+  auto families = registry_->Collect();
+  std::lock_guard<std::mutex> guard{collectables_mutex_};
+  for (const auto& more : collectables_)
+    for (auto& family : more->Collect())
+      families.push_back(std::move(family));
+  return prometheus::TextSerializer{}.Serialize(families);
 }
 
 caf::expected<int> metrics::serve(const std::string& listen) {
@@ -35,6 +46,9 @@ caf::expected<int> metrics::serve(const std::string& listen) {
     exposer_ = std::make_unique<prometheus::Exposer>(std::vector<std::string>{
         "listening_ports", listen, "num_threads", "2", "request_timeout_ms", "2000"});
     exposer_->RegisterCollectable(registry_);
+    std::lock_guard<std::mutex> guard{collectables_mutex_};
+    for (const auto& more : collectables_)
+      exposer_->RegisterCollectable(more);
     auto ports = exposer_->GetListeningPorts();
     if (ports.empty()) throw std::runtime_error("no port bound");
     return ports.front();

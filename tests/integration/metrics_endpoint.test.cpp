@@ -45,6 +45,16 @@ TEST_CASE("a worker and an edge serve their supervision metrics on the port they
   CHECK_THAT(from_edge, !Contains("kite_offload_answers_total{ran_on=\"worker\"} 0"));
   auto from_worker = http_get(metrics_port(cluster.worker_log()), "/metrics");
   CHECK_THAT(from_worker, Contains("kite_logical_actor_crashes_total{host=\"hosted\"} 0"));
+  // The links' own counters: the edge's uplink is up, and frames flowed both ways.
+  CHECK_THAT(from_edge, Contains("kite_link_up{link=\"" + cluster.endpoint() + "\"} 1"));
+  CHECK_THAT(from_edge, Contains("kite_link_frame_errors_total{link=\"" + cluster.endpoint() +
+                                 "\",reason=\"bad_magic\"} 0"));
+  for (const auto* from : {&from_edge, &from_worker})
+    for (const char* direction : {"in", "out"}) {
+      auto series = "kite_link_frames_total{link=\"" + cluster.endpoint() + "\",direction=\"" +
+                    direction + "\"}";
+      CHECK_THAT(*from, Contains(series) && !Contains(series + " 0"));
+    }
 
   edge->signal(SIGTERM);
   CHECK(edge->wait_for(10s) == 0);

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include <caf/expected.hpp>
 #include <prometheus/counter.h>
@@ -34,6 +36,9 @@ public:
   prometheus::Gauge& gauge(const std::string& name, const std::string& help,
                            const prometheus::Labels& labels = {});
 
+  /// Adds families collected at each scrape (served too if serve() was called already).
+  void add(std::shared_ptr<prometheus::Collectable> families);
+
   /// Everything, as a scrape returns it.
   std::string scrape() const;
 
@@ -43,6 +48,8 @@ public:
 
 private:
   std::shared_ptr<prometheus::Registry> registry_;
+  mutable std::mutex collectables_mutex_;
+  std::vector<std::shared_ptr<prometheus::Collectable>> collectables_;
   std::unique_ptr<prometheus::Exposer> exposer_;
 };
 
