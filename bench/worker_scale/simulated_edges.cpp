@@ -63,7 +63,8 @@ struct simulated_edge {
 class edge_set {
 public:
   edge_set(const std::string& endpoint, const edge_load& load)
-      : load_(load), per_edge_limit_((load.window + load.edges - 1) / load.edges) {
+      : load_(load), per_edge_limit_((load.window + load.edges - 1) / load.edges),
+        in_ready_(load.edges, false) {
     // Two descriptors an edge: its TCP connection and its socket's signal.
     context_.set(zmq::ctxopt::max_sockets, static_cast<int>(load.edges + 16));
     epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
@@ -109,10 +110,11 @@ public:
     clock_type::time_point start;
     double cpu_start = 0;
     size_t answered_before = 0;
+    bool timing = false;
     serve_until([&] {
       // Checked between sockets, so the warm-up may end a few answers late.
-      if (answered_ >= load_.warmup && !timing_) {
-        timing_ = true;
+      if (answered_ >= load_.warmup && !timing) {
+        timing = true;
         on_timing(true);
         start = clock_type::now();
         cpu_start = thread_cpu_s();
@@ -152,7 +154,6 @@ private:
   }
 
   void mark_ready(size_t i) {
-    if (in_ready_.size() < edges_.size()) in_ready_.resize(edges_.size(), false);
     if (!in_ready_[i]) {
       in_ready_[i] = true;
       ready_.push_back(i);
@@ -233,7 +234,6 @@ private:
   size_t hellos_ = 0;
   size_t sent_ = 0;
   size_t answered_ = 0;
-  bool timing_ = false;
 };
 
 } // namespace
