@@ -42,7 +42,7 @@ string(CONCAT CPACK_COMPONENT_EDGE_DESCRIPTION
 # Written out rather than found by dpkg-shlibdeps, which cannot see a cross build's libraries.
 set(CPACK_DEBIAN_EDGE_PACKAGE_DEPENDS
     "libc6 (>= 2.36), libstdc++6 (>= 12), libgcc-s1, libcaf-core0.17 (>= 0.17.6), libzmq5 (>= 4.3), \
-libfmt9, libspdlog1.10, libyaml-cpp0.7, libprometheus-cpp-core1.0, libprometheus-cpp-pull1.0, \
+libfmt9, libspdlog1.10, libyaml-cpp0.7, libprometheus-cpp-core1.0, libcivetweb1, \
 libsqlite3-0 (>= 3.35)")
 set(CPACK_DEBIAN_EDGE_PACKAGE_CONTROL_EXTRA
     "${PROJECT_SOURCE_DIR}/deploy/debian/conffiles;${PROJECT_SOURCE_DIR}/deploy/debian/postinst;\

@@ -201,10 +201,6 @@ int run_placement(const placement_config& cfg, const std::string& ready_file) {
     return 1;
   }
   metrics counts;
-  if (auto err = serve_metrics(cfg.node, counts)) {
-    spdlog::error("{}", describe(err));
-    return 1;
-  }
   caf::actor_system sys{sys_cfg};
   auto service = sys.spawn(placement_service, cfg, &counts);
   auto stop_service = caf::detail::make_scope_guard(
@@ -238,6 +234,17 @@ int run_placement(const placement_config& cfg, const std::string& ready_file) {
   };
   served.start(std::move(handlers));
   auto stop_link = caf::detail::make_scope_guard([&] { served.stop(); });
+  // Last, so its threads stop before the link its probe reads.
+  ops_endpoint ops{counts};
+  ops.ready_when([&served] {
+    auto failure = served.failure();
+    return std::vector<readiness_check>{
+        {"link " + served.endpoint(), !failure, failure ? describe(failure) : "serving"}};
+  });
+  if (auto err = serve_ops(cfg.node, ops)) {
+    spdlog::error("{}", describe(err));
+    return 1;
+  }
   spdlog::info("placement service '{}' listening on {} (policy {}, CURVE {})", cfg.node.node_id,
                served.endpoint(), cfg.policy, cfg.node.security.curve ? "on" : "OFF");
   if (!ready_file.empty() && !write_ready_file(ready_file, served.endpoint())) {

@@ -61,6 +61,22 @@ report_to_placement(caf::actor_system& sys, const worker_config& cfg, const keyp
   return client;
 }
 
+/// Ready while the worker serves and, when it has a placement service, reaches it: one it
+/// cannot reach places nothing here.
+readiness_probe worker_readiness(const link& served, const placement_client* placement,
+                                 const std::string& placement_endpoint) {
+  return [&served, placement, placement_endpoint] {
+    std::vector<readiness_check> out;
+    auto failure = served.failure();
+    out.push_back({"link " + served.endpoint(), !failure,
+                   failure ? describe(failure) : std::string{"serving"}});
+    if (placement != nullptr)
+      out.push_back(
+          {"placement " + placement_endpoint, placement->up(), placement->up() ? "up" : "down"});
+    return out;
+  };
+}
+
 } // namespace
 
 int run_worker(const worker_config& cfg, const registry& types, const std::string& ready_file) {
@@ -73,10 +89,6 @@ int run_worker(const worker_config& cfg, const registry& types, const std::strin
   placement_protocol().install(sys_cfg);
   // Before the actor system, so the exit hooks of its actors can still count.
   metrics counts;
-  if (auto err = serve_metrics(cfg.node, counts)) {
-    spdlog::error("{}", describe(err));
-    return 1;
-  }
   caf::actor_system sys{sys_cfg};
 
   auto settings = make_link_settings(cfg.node, *keys, types.actor_names(runs_on::cloud));
@@ -109,6 +121,13 @@ int run_worker(const worker_config& cfg, const registry& types, const std::strin
   auto stop_reports = caf::detail::make_scope_guard([&] {
     if (placement) placement->stop();
   });
+  // Last, so its threads stop before the link and the client its probe reads.
+  ops_endpoint ops{counts};
+  ops.ready_when(worker_readiness(**uplink, placement.get(), cfg.placement.endpoint));
+  if (auto err = serve_ops(cfg.node, ops)) {
+    spdlog::error("{}", describe(err));
+    return 1;
+  }
   spdlog::info("worker '{}' listening on {} ({} actor types, CURVE {})", cfg.node.node_id,
                (*uplink)->endpoint(), types.actor_names(runs_on::cloud).size(),
                cfg.node.security.curve ? "on" : "OFF");

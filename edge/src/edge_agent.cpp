@@ -19,6 +19,30 @@
 
 namespace kite::edge {
 
+namespace {
+
+/// Ready while one upstream at least is up (requests have somewhere to go) and, when the edge
+/// has a placement service, it reaches it.
+readiness_probe edge_readiness(const std::vector<std::shared_ptr<link>>& uplinks,
+                               const placement_client* placement,
+                               const std::string& placement_endpoint) {
+  return [&uplinks, placement, placement_endpoint] {
+    std::vector<readiness_check> out;
+    if (!uplinks.empty()) {
+      size_t up = 0;
+      for (const auto& uplink : uplinks)
+        up += uplink->up() ? 1 : 0;
+      out.push_back({"upstreams", up > 0, fmt::format("{} of {} up", up, uplinks.size())});
+    }
+    if (placement != nullptr)
+      out.push_back(
+          {"placement " + placement_endpoint, placement->up(), placement->up() ? "up" : "down"});
+    return out;
+  };
+}
+
+} // namespace
+
 int run_edge(const edge_config& cfg, const registry& types) {
   // A file size limit (or RLIMIT_FSIZE in a unit) then fails a spool write with an error the
   // sink reports and survives, instead of killing the agent.
@@ -32,10 +56,6 @@ int run_edge(const edge_config& cfg, const registry& types) {
   placement_protocol().install(sys_cfg);
   // Before the actor system, so the exit hooks of its actors can still count.
   metrics counts;
-  if (auto err = serve_metrics(cfg.node, counts)) {
-    spdlog::error("{}", describe(err));
-    return 1;
-  }
   caf::actor_system sys{sys_cfg};
 
   std::vector<std::shared_ptr<link>> uplinks;
@@ -85,6 +105,14 @@ int run_edge(const edge_config& cfg, const registry& types) {
     spdlog::error("{}", describe(pipeline.error()));
     router->stop();
     return 2;
+  }
+  // Last, so its threads stop before the links and the client its probe reads.
+  ops_endpoint ops{counts};
+  ops.ready_when(edge_readiness(uplinks, placement.get(), cfg.placement.endpoint));
+  if (auto err = serve_ops(cfg.node, ops)) {
+    spdlog::error("{}", describe(err));
+    router->stop();
+    return 1;
   }
   spdlog::info("edge '{}' started: a pipeline of {} nodes, offloading to {} workers",
                cfg.node.node_id, cfg.pipeline.nodes.size(), uplinks.size());

@@ -88,12 +88,12 @@ int wait_for_stop_signal(std::chrono::milliseconds timeout) {
   return signal > 0 ? signal : 0;
 }
 
-caf::error serve_metrics(const node_config& cfg, metrics& counts) {
+caf::error serve_ops(const node_config& cfg, ops_endpoint& ops) {
   if (cfg.metrics_listen.empty()) return {};
-  auto port = counts.serve(cfg.metrics_listen);
+  auto port = ops.serve(cfg.metrics_listen);
   if (!port) return port.error();
   auto host = cfg.metrics_listen.substr(0, cfg.metrics_listen.rfind(':'));
-  spdlog::info("metrics on http://{}:{}/metrics", host, *port);
+  spdlog::info("metrics on http://{}:{}/metrics (probes: /healthz, /readyz)", host, *port);
   return {};
 }
 

@@ -1,10 +1,13 @@
-// Workers and edges serve their supervision metrics over HTTP, scraped here as Prometheus would.
+// Workers and edges serve their metrics and health probes over HTTP, scraped here as Prometheus
+// and Kubernetes would.
 #include <catch2/catch.hpp>
 
 #include <csignal>
 #include <cstdlib>
+#include <thread>
 
 #include "../runtime/http_get.hpp"
+#include "exposition.hpp"
 #include "loopback_cluster.hpp"
 
 using namespace std::chrono_literals;
@@ -19,6 +22,19 @@ int metrics_port(const std::string& log_path) {
   REQUIRE(wait_for_text(log_path, prefix, 10s));
   auto log = read_file(log_path);
   return std::atoi(log.c_str() + log.find(prefix) + prefix.size());
+}
+
+/// Waits up to `timeout` for GET `path` on `port` to answer with `status` ("200 OK",
+/// "503 Service Unavailable"); returns the last answer.
+std::string wait_for_status(int port, const std::string& path, const std::string& status,
+                            std::chrono::seconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto answer = http_get(port, path);
+  while (answer.find(status) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(50ms);
+    answer = http_get(port, path);
+  }
+  return answer;
 }
 
 } // namespace
@@ -58,6 +74,47 @@ TEST_CASE("a worker and an edge serve their supervision metrics on the port they
 
   edge->signal(SIGTERM);
   CHECK(edge->wait_for(10s) == 0);
+  worker.signal(SIGTERM);
+  CHECK(worker.wait_for(10s) == 0);
+}
+
+TEST_CASE("a worker's counters move as requests flow, read from two parsed scrapes") {
+  loopback_cluster cluster;
+  cluster.worker_settings = "metrics: {listen: \"127.0.0.1:0\"}";
+  auto& worker = cluster.start_worker();
+  int port = metrics_port(cluster.worker_log());
+  auto before = parse_exposition(http_get(port, "/metrics"));
+  auto edge = cluster.start_edge({"robot-1", 50, 20});
+  REQUIRE(edge->wait_for(20s) == 0);
+  auto after = parse_exposition(http_get(port, "/metrics"));
+  auto link = "{link=\"" + cluster.endpoint() + "\",direction=\"in\"}";
+  // The edge's 5 summaries (20 samples in windows of 4), hellos and heartbeats came in.
+  REQUIRE(after.count("kite_link_frames_total" + link) == 1);
+  CHECK(after["kite_link_frames_total" + link] >= before["kite_link_frames_total" + link] + 5);
+  CHECK(after["kite_link_bytes_total" + link] > before["kite_link_bytes_total" + link]);
+  worker.signal(SIGTERM);
+  CHECK(worker.wait_for(10s) == 0);
+}
+
+TEST_CASE("a worker is ready while it reaches placement, unready while placement is gone") {
+  loopback_cluster cluster;
+  cluster.start_placement(1);
+  cluster.worker_settings = "metrics: {listen: \"127.0.0.1:0\"}";
+  auto& worker = cluster.start_worker();
+  int port = metrics_port(cluster.worker_log());
+  auto ready = wait_for_status(port, "/readyz", "200 OK", 10s);
+  CHECK_THAT(ready, Contains("200 OK") && Contains("placement tcp://127.0.0.1:"));
+
+  cluster.placement().signal(SIGKILL);
+  cluster.placement().wait_for(5s);
+  // Declared down after heartbeat_misses (5) of 100 ms go unanswered.
+  auto unready = wait_for_status(port, "/readyz", "503", 10s);
+  CHECK_THAT(unready, Contains("503") && Contains("not ready") && Contains(": FAILING, down"));
+  // Alive all the while: a probe that restarted it would not bring placement back.
+  CHECK_THAT(http_get(port, "/healthz"), Contains("200 OK"));
+
+  cluster.start_placement(1);
+  CHECK_THAT(wait_for_status(port, "/readyz", "200 OK", 10s), Contains("200 OK"));
   worker.signal(SIGTERM);
   CHECK(worker.wait_for(10s) == 0);
 }

@@ -12,7 +12,7 @@
 #include "kite/runtime/config.hpp"
 #include "kite/runtime/keys.hpp"
 #include "kite/runtime/link.hpp"
-#include "kite/runtime/metrics.hpp"
+#include "kite/runtime/ops_endpoint.hpp"
 #include "kite/runtime/registry.hpp"
 
 namespace kite {
@@ -39,8 +39,8 @@ link_settings make_link_settings(const node_config& cfg, keypair keys,
 /// Blocks SIGINT and SIGTERM in this thread and every thread started after it.
 void block_stop_signals();
 
-/// Serves `counts` on the config's metrics.listen, if it names one, and logs the URL.
-caf::error serve_metrics(const node_config& cfg, metrics& counts);
+/// Serves `ops` on the config's metrics.listen, if it names one, and logs the URL.
+caf::error serve_ops(const node_config& cfg, ops_endpoint& ops);
 
 /// Waits up to `timeout` for SIGINT or SIGTERM (blocked first with block_stop_signals);
 /// returns it, or 0 when none came.
