@@ -1,5 +1,6 @@
 // kite-cloud: the cloud side's processes. `worker` hosts logical actors; `placement` decides
 // where each of them runs.
+#include <cctype>
 #include <cstdio>
 #include <string>
 
@@ -17,8 +18,11 @@
 namespace {
 
 constexpr const char* usage =
-    "usage: kite-cloud worker --config FILE [--log-level LEVEL] [--ready-file FILE]\n"
-    "       kite-cloud placement --config FILE [--log-level LEVEL] [--ready-file FILE]\n";
+    "usage: kite-cloud worker --config FILE [--node-id ID] [--log-level LEVEL] [--ready-file "
+    "FILE]\n"
+    "       kite-cloud placement --config FILE [--log-level LEVEL] [--ready-file FILE]\n"
+    "--node-id replaces the config's node_id, so replicas that share one config (a Kubernetes\n"
+    "Deployment's pods) each have their own.\n";
 
 /// Sets up logging for node `node_id`; false (after saying why) when --log-level is bad.
 bool start_logging(const kite::cli_args& args, const kite::node_config& node) {
@@ -26,6 +30,15 @@ bool start_logging(const kite::cli_args& args, const kite::node_config& node) {
     std::fprintf(stderr, "kite-cloud: --log-level: %s\n", kite::describe(err).c_str());
     return false;
   }
+  return true;
+}
+
+/// Whether `id` is a name logs, labels and hellos carry as it is.
+bool plain_name(const std::string& id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-')
+      return false;
   return true;
 }
 
@@ -37,7 +50,7 @@ int main(int argc, char** argv) {
     std::fputs(usage, stderr);
     return 2;
   }
-  auto args = kite::parse_cli(argc, argv, 2, {"config", "log-level", "ready-file"});
+  auto args = kite::parse_cli(argc, argv, 2, {"config", "node-id", "log-level", "ready-file"});
   if (!args || args->get("config").empty() || !args->positional.empty()) {
     std::fprintf(stderr, "kite-cloud: %s\n%s",
                  args ? "expected --config FILE and nothing else"
@@ -51,6 +64,11 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "%s\n", kite::describe(cfg.error()).c_str());
       return 1;
     }
+    if (!args->get("node-id").empty()) {
+      std::fputs("kite-cloud: --node-id is for workers; the placement service has one id\n",
+                 stderr);
+      return 2;
+    }
     if (!start_logging(*args, cfg->node)) return 2;
     return kite::cloud::run_placement(*cfg, args->get("ready-file"));
   }
@@ -58,6 +76,16 @@ int main(int argc, char** argv) {
   if (!cfg) {
     std::fprintf(stderr, "%s\n", kite::describe(cfg.error()).c_str());
     return 1;
+  }
+  if (auto id = args->get("node-id"); !id.empty()) {
+    if (!plain_name(id)) {
+      std::fprintf(stderr,
+                   "kite-cloud: --node-id '%s': expected up to 128 letters, digits, '.', '_' or "
+                   "'-'\n",
+                   id.c_str());
+      return 2;
+    }
+    cfg->node.node_id = id;
   }
   if (!start_logging(*args, cfg->node)) return 2;
   kite::registry types;

@@ -13,6 +13,7 @@
 #include "kite/runtime/link.hpp"
 #include "kite/runtime/node.hpp"
 #include "kite/runtime/protocol.hpp"
+#include "kite/runtime/service_manager.hpp"
 
 namespace kite::cloud {
 
@@ -251,6 +252,8 @@ int run_placement(const placement_config& cfg, const std::string& ready_file) {
     spdlog::error("cannot write the ready file '{}'", ready_file);
     return 1;
   }
+  notify_service_manager(fmt::format("READY=1\nSTATUS=placement service {} listening on {}",
+                                     cfg.node.node_id, served.endpoint()));
   int signal = 0;
   while ((signal = wait_for_stop_signal(std::chrono::milliseconds(100))) == 0) {
     if (auto failure = served.failure()) {
@@ -259,6 +262,7 @@ int run_placement(const placement_config& cfg, const std::string& ready_file) {
     }
   }
   spdlog::info("placement service '{}' stopping on signal {}", cfg.node.node_id, signal);
+  notify_service_manager("STOPPING=1");
   return 0;
 }
 

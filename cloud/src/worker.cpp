@@ -13,6 +13,7 @@
 #include "kite/runtime/link_metrics.hpp"
 #include "kite/runtime/node.hpp"
 #include "kite/runtime/placement_client.hpp"
+#include "kite/runtime/service_manager.hpp"
 
 namespace kite::cloud {
 
@@ -135,6 +136,8 @@ int run_worker(const worker_config& cfg, const registry& types, const std::strin
     spdlog::error("cannot write the ready file '{}'", ready_file);
     return 1;
   }
+  notify_service_manager(fmt::format("READY=1\nSTATUS=worker {} listening on {}", cfg.node.node_id,
+                                     (*uplink)->endpoint()));
   int signal = 0;
   while ((signal = wait_for_stop_signal(std::chrono::milliseconds(100))) == 0) {
     if (auto failure = (*uplink)->failure()) {
@@ -145,6 +148,7 @@ int run_worker(const worker_config& cfg, const registry& types, const std::strin
     }
   }
   spdlog::info("worker '{}' stopping on signal {}", cfg.node.node_id, signal);
+  notify_service_manager("STOPPING=1");
   (*uplink)->stop();
   host.shutdown();
   const auto& stats = (*uplink)->stats();
