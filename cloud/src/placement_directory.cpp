@@ -244,6 +244,7 @@ void placement_directory::forget_silent(clock_type::time_point now) {
     }
     for (auto& [id, actor] : placed_)
       if (actor.rates.count(e->first) > 0) record_rate(e->first, id.first, id.second, 0);
+    note_loss(now, "edge_lost", e->first);
     e = edges_heard_.erase(e);
   }
   for (auto i = workers_.begin(); i != workers_.end();) {
@@ -251,9 +252,59 @@ void placement_directory::forget_silent(clock_type::time_point now) {
       ++i;
       continue;
     }
+    note_loss(now, "worker_lost", i->first);
     i = workers_.erase(i);
     ++membership_;
   }
+}
+
+void placement_directory::note_loss(clock_type::time_point now, const std::string& kind,
+                                    const std::string& node) {
+  size_t placed_there = 0;
+  for (const auto& [id, actor] : placed_)
+    placed_there += actor.where.host == node ? 1 : 0;
+  auto silent = std::chrono::duration<double>(worker_timeout_).count();
+  losses_.emplace_back(now, cluster_event{0, kind, node,
+                                          fmt::format("silent for {} s, {} actors placed there",
+                                                      silent, placed_there)});
+  // Enough to see what happened lately; status is not a log.
+  if (losses_.size() > 50) losses_.pop_front();
+}
+
+cluster_status placement_directory::status(clock_type::time_point now) const {
+  cluster_status out;
+  auto seconds = [](clock_type::duration d) { return std::chrono::duration<double>(d).count(); };
+  auto wall_now = std::chrono::system_clock::now();
+  auto wall_ms = [&](clock_type::time_point at) {
+    auto wall =
+        wall_now - std::chrono::duration_cast<std::chrono::system_clock::duration>(now - at);
+    return std::chrono::duration_cast<std::chrono::milliseconds>(wall.time_since_epoch()).count();
+  };
+  for (const auto& [id, worker] : workers_) {
+    const auto& last = worker.last;
+    out.workers.push_back({id,
+                           last.capacity,
+                           static_cast<uint64_t>(last.backlog),
+                           last.cpu,
+                           last.hosted,
+                           {last.types.begin(), last.types.end()},
+                           seconds(now - worker.heard)});
+  }
+  for (const auto& [id, heard] : edges_heard_) {
+    const auto& report = edges_.at(id);
+    edge_status edge{id, {}, static_cast<uint64_t>(report.backlog), seconds(now - heard)};
+    for (const auto& [worker, path] : report.paths)
+      edge.paths.push_back({worker, path.rtt_s, path.bandwidth});
+    out.edges.push_back(std::move(edge));
+  }
+  for (const auto& [id, actor] : placed_)
+    out.actors.push_back({id.first, id.second, actor.edge, actor.where.host, actor.where.on_edge,
+                          actor.where.epoch, actor.rate});
+  for (const auto& [at, event] : losses_) {
+    out.events.push_back(event);
+    out.events.back().at_ms = wall_ms(at);
+  }
+  return out;
 }
 
 caf::expected<placement_answer> placement_directory::place(const std::string& edge,

@@ -1,6 +1,9 @@
 #include "kite/cloud/placement_service.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
+#include <stdexcept>
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
@@ -9,6 +12,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "kite/cloud/status_page.hpp"
 #include "kite/runtime/error.hpp"
 #include "kite/runtime/link.hpp"
 #include "kite/runtime/node.hpp"
@@ -48,6 +52,8 @@ worker_report to_report(const worker_load_report& msg) {
   out.labels = msg.labels;
   out.backlog = static_cast<double>(msg.backlog);
   out.service_s = checked_times(msg.service_s, msg.worker);
+  out.cpu = plausible(msg.cpu, 1e3) ? msg.cpu : 0;
+  out.hosted = msg.hosted;
   return out;
 }
 
@@ -86,6 +92,34 @@ void deliver_moves(service_actor* self, const std::string& edge) {
   self->state.watches.erase(w);
 }
 
+/// Keeps `move` among the recent events status shows.
+void note_move(placement_service_state& st, const actor_move& move) {
+  auto where = [](const placement_answer& at) {
+    return at.on_edge ? at.host + " (edge)" : at.host;
+  };
+  auto now = std::chrono::system_clock::now().time_since_epoch();
+  st.recent_moves.push_back(
+      {std::chrono::duration_cast<std::chrono::milliseconds>(now).count(), "move",
+       move.type + "/" + move.key,
+       fmt::format("for {}: {} -> {}", move.edge, where(move.from), where(move.to))});
+  // Enough to see what happened lately; status is not a log.
+  if (st.recent_moves.size() > 50) st.recent_moves.pop_front();
+}
+
+/// The cluster as the directory sees it now, with the recent moves among its events.
+cluster_status status_of(const placement_service_state& st) {
+  auto out = st.directory->status(clock_type::now());
+  out.service = st.node_id;
+  out.uptime_s = std::chrono::duration<double>(clock_type::now() - st.started).count();
+  out.at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                  std::chrono::system_clock::now().time_since_epoch())
+                  .count();
+  out.events.insert(out.events.end(), st.recent_moves.begin(), st.recent_moves.end());
+  std::stable_sort(out.events.begin(), out.events.end(),
+                   [](const auto& a, const auto& b) { return a.at_ms < b.at_ms; });
+  return out;
+}
+
 void rebalance(service_actor* self) {
   auto& st = self->state;
   for (auto& move : st.directory->rebalance(clock_type::now())) {
@@ -97,6 +131,7 @@ void rebalance(service_actor* self) {
           ->counter("kite_placement_moves_total", "Logical actors the placement service moved",
                     {{"to", move.to.on_edge ? "edge" : "worker"}})
           .Increment();
+    note_move(st, move);
     st.moves[move.edge][{move.type, move.key}] =
         to_decision(move.type, move.key, move.to, st.lease);
     deliver_moves(self, move.edge);
@@ -115,7 +150,22 @@ std::string claimed_sender(const caf::message& msg) {
   if (msg.match_elements<edge_load_report>()) return msg.get_as<edge_load_report>(0).edge;
   if (msg.match_elements<placement_query>()) return msg.get_as<placement_query>(0).edge;
   if (msg.match_elements<placement_watch>()) return msg.get_as<placement_watch>(0).edge;
+  if (msg.match_elements<cluster_status_query>()) return msg.get_as<cluster_status_query>(0).asker;
   return {};
+}
+
+/// The service's answer to a status query, for the status page; throws when it does not answer
+/// within 2 s, which the page shows as a 500 naming why.
+cluster_status ask_status(caf::actor_system& sys, const caf::actor& service,
+                          const std::string& asker) {
+  caf::scoped_actor self{sys};
+  std::optional<cluster_status> out;
+  std::string failure;
+  self->request(service, std::chrono::seconds(2), cluster_status_query{asker})
+      .receive([&](cluster_status& status) { out = std::move(status); },
+               [&](caf::error& err) { failure = describe(err); });
+  if (!out) throw std::runtime_error("the placement service did not answer: " + failure);
+  return std::move(*out);
 }
 
 } // namespace
@@ -135,6 +185,8 @@ caf::behavior placement_service(service_actor* self, placement_config cfg, metri
   st.watch_hold = cfg.watch_hold;
   st.rebalance_interval = cfg.rebalance_interval;
   st.counts = counts;
+  st.node_id = cfg.node.node_id;
+  st.started = clock_type::now();
   self->delayed_send(self, st.rebalance_interval, tick_atom::value);
   return {
       [self](const worker_load_report& msg) {
@@ -187,6 +239,7 @@ caf::behavior placement_service(service_actor* self, placement_config cfg, metri
         w->second.first.deliver(placement_changes{});
         self->state.watches.erase(w);
       },
+      [self](const cluster_status_query&) { return status_of(self->state); },
       [self](tick_atom) {
         rebalance(self);
         self->delayed_send(self, self->state.rebalance_interval, tick_atom::value);
@@ -237,6 +290,10 @@ int run_placement(const placement_config& cfg, const std::string& ready_file) {
   auto stop_link = caf::detail::make_scope_guard([&] { served.stop(); });
   // Last, so its threads stop before the link its probe reads.
   ops_endpoint ops{counts};
+  ops.add_page("/status", {"text/html; charset=utf-8", [] { return status_page_html(); }});
+  ops.add_page("/status.json", {"application/json", [&sys, service, id = cfg.node.node_id] {
+                                  return to_json(ask_status(sys, service, id));
+                                }});
   ops.ready_when([&served] {
     auto failure = served.failure();
     return std::vector<readiness_check>{

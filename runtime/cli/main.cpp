@@ -1,11 +1,20 @@
-// kite: the operator's tool. `keygen` makes CURVE keypairs; `validate` checks a config file.
+// kite: the operator's tool. `keygen` makes CURVE keypairs; `validate` checks a config file;
+// `status` shows the cluster as the placement service sees it.
+#include <unistd.h>
+
 #include <cstdio>
+#include <fstream>
 #include <string>
+#include <vector>
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
 
 #include "kite/runtime/cli_args.hpp"
 #include "kite/runtime/config.hpp"
 #include "kite/runtime/error.hpp"
 #include "kite/runtime/keys.hpp"
+#include "kite/runtime/status_query.hpp"
 
 namespace {
 
@@ -13,7 +22,12 @@ constexpr const char* usage =
     "usage: kite keygen --out PREFIX   (writes PREFIX.key 0600 and "
     "PREFIX.pub)\n"
     "       kite validate FILE         (checks an edge, worker or placement "
-    "config)\n";
+    "config)\n"
+    "       kite status --placement ENDPOINT --server-key KEY --key FILE [--json]\n"
+    "                  [--node-id ID] [--timeout MS]\n"
+    "                                  (the cluster as the placement service sees it; KEY is its\n"
+    "                                  public key or its .pub file, FILE a secret key on its\n"
+    "                                  allowlist)\n";
 
 int keygen(int argc, char** argv) {
   auto args = kite::parse_cli(argc, argv, 2, {"out"});
@@ -70,12 +84,81 @@ int validate(int argc, char** argv) {
   return 0;
 }
 
+/// A public key given on the command line: Z85 text, or the .pub file `kite keygen` wrote.
+caf::expected<std::string> public_key_arg(const std::string& arg) {
+  if (kite::is_z85_key(arg)) return arg;
+  std::ifstream in{arg};
+  std::string key;
+  if (!in || !std::getline(in, key))
+    return kite::make_error(kite::errc::usage,
+                            "--server-key '" + arg + "': neither a Z85 key nor a readable file");
+  if (!kite::is_z85_key(key))
+    return kite::make_error(kite::errc::usage,
+                            "--server-key " + arg + ": the first line is not a Z85 public key");
+  return key;
+}
+
+int status(int argc, char** argv) {
+  // --json takes no value; the other options do.
+  bool json = false;
+  std::vector<char*> rest;
+  for (int i = 0; i < argc; ++i) {
+    if (i >= 2 && std::string{argv[i]} == "--json")
+      json = true;
+    else
+      rest.push_back(argv[i]);
+  }
+  auto args = kite::parse_cli(static_cast<int>(rest.size()), rest.data(), 2,
+                              {"placement", "server-key", "key", "node-id", "timeout"});
+  if (!args || args->get("placement").empty() || args->get("server-key").empty() ||
+      args->get("key").empty() || !args->positional.empty()) {
+    std::fprintf(stderr, "kite status: %s\n%s",
+                 args ? "expected --placement ENDPOINT --server-key KEY --key FILE"
+                      : kite::describe(args.error()).c_str(),
+                 usage);
+    return 2;
+  }
+  // Stdout is for the answer (JSON for scripts): the link's own notes go to stderr, warnings up.
+  auto log = spdlog::stderr_color_mt("kite-status");
+  log->set_level(spdlog::level::warn);
+  spdlog::set_default_logger(log);
+  kite::status_query_settings settings;
+  settings.endpoint = args->get("placement");
+  settings.node_id = args->get("node-id", "kite-status-" + std::to_string(::getpid()));
+  auto timeout = args->get("timeout", "5000");
+  if (timeout.find_first_not_of("0123456789") != std::string::npos || timeout.size() > 7 ||
+      std::stol(timeout) == 0) {
+    std::fprintf(stderr, "kite status: --timeout '%s': expected milliseconds, 1 to 9999999\n",
+                 timeout.c_str());
+    return 2;
+  }
+  settings.timeout = std::chrono::milliseconds{std::stol(timeout)};
+  auto server_key = public_key_arg(args->get("server-key"));
+  auto keys = kite::load_secret_key(args->get("key"));
+  if (!server_key || !keys) {
+    std::fprintf(stderr, "kite status: %s\n",
+                 kite::describe(server_key ? keys.error() : server_key.error()).c_str());
+    return 2;
+  }
+  settings.server_key = *server_key;
+  settings.own_keys = *keys;
+  auto answer = kite::query_cluster_status(settings);
+  if (!answer) {
+    std::fprintf(stderr, "kite status: %s\n", kite::describe(answer.error()).c_str());
+    return 1;
+  }
+  std::fputs(json ? (kite::to_json(*answer) + "\n").c_str() : kite::to_text(*answer).c_str(),
+             stdout);
+  return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
   std::string command = argc > 1 ? argv[1] : "";
   if (command == "keygen") return keygen(argc, argv);
   if (command == "validate") return validate(argc, argv);
+  if (command == "status") return status(argc, argv);
   std::fputs(usage, stderr);
   return 2;
 }

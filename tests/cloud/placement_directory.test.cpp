@@ -266,3 +266,33 @@ TEST_CASE("placement directory: rates from several edges add up, and a silent ed
   REQUIRE(third);
   CHECK(third->host == "w-near");
 }
+
+TEST_CASE("placement directory: status shows workers, live edges and placed actors, and names "
+          "a silent worker with the actors placed there") {
+  two_workers f;
+  auto placed = f.directory.place("robot-1", mapper, "robot-7", f.t);
+  REQUIRE(placed);
+  auto now = f.directory.status(f.t + 500ms);
+  REQUIRE(now.workers.size() == 2);
+  CHECK(now.workers[0].id == "w-far");
+  CHECK(now.workers[0].heard_s == Approx(0.5));
+  REQUIRE(now.edges.size() == 1);
+  CHECK(now.edges[0].paths.size() == 2);
+  REQUIRE(now.actors.size() == 1);
+  CHECK(now.actors[0].key == "robot-7");
+  CHECK(now.actors[0].host == placed->host);
+  CHECK(now.events.empty());
+
+  // Only the other worker and the edge keep reporting; the placed-on one falls silent.
+  auto other = placed->host == "w-near" ? "w-far" : "w-near";
+  f.directory.report(worker(other), f.t + 2500ms);
+  f.directory.report(robot(), f.t + 2500ms);
+  REQUIRE(f.directory.place("robot-1", mapper, "robot-8", f.t + 3s));
+  auto later = f.directory.status(f.t + 3s);
+  CHECK(later.workers.size() == 1);
+  REQUIRE(later.events.size() == 1);
+  CHECK(later.events[0].kind == "worker_lost");
+  CHECK(later.events[0].subject == placed->host);
+  CHECK(later.events[0].detail == "silent for 2 s, 1 actors placed there");
+  CHECK(later.events[0].at_ms > 0);
+}

@@ -63,6 +63,8 @@ public:
   /// The running placement service; start_placement() must have been called.
   child_process& placement() { return *placement_.process; }
   std::string placement_log() const { return dir_ + "/placement.log"; }
+  /// Where the placement service listens; start_placement() must have been called.
+  const std::string& placement_endpoint() const { return placement_.endpoint; }
 
   /// Starts an edge connected to every worker started so far, in index order.
   std::unique_ptr<child_process> start_edge(const edge_options& options);

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -17,6 +18,7 @@
 
 #include "kite/cloud/move_gate.hpp"
 #include "kite/cloud/placement_policy.hpp"
+#include "kite/runtime/cluster_status.hpp"
 
 namespace kite::cloud {
 
@@ -29,6 +31,9 @@ struct worker_report {
   double backlog = 0;
   /// Service time EWMA per actor type, in seconds.
   std::map<std::string, double> service_s;
+  /// Shown by status only: CPU per core (0..1), and logical actors it runs as it counts them.
+  double cpu = 0;
+  uint32_t hosted = 0;
 };
 
 /// What an edge measured towards one worker.
@@ -99,6 +104,10 @@ public:
   /// than where it runs now past the hysteresis).
   std::vector<actor_move> rebalance(clock_type::time_point now);
 
+  /// Workers, live edges and placed actors as they stand at `now`, and the workers and edges
+  /// lost lately (events, oldest first).
+  cluster_status status(clock_type::time_point now) const;
+
   size_t workers() const { return workers_.size(); }
   size_t placed() const { return placed_.size(); }
 
@@ -154,6 +163,8 @@ private:
   /// A new placement among `hosts` (not empty), by the policy, under a new epoch.
   placement_answer decide(const actor_demand& demand, const std::vector<host_view>& hosts);
   void forget_silent(clock_type::time_point now);
+  /// Keeps `node`'s loss (`kind` "worker_lost" or "edge_lost") for status.
+  void note_loss(clock_type::time_point now, const std::string& kind, const std::string& node);
   /// Whether `where` can still run `type`.
   bool alive(const placement_answer& where, const std::string& type) const;
 
@@ -171,6 +182,8 @@ private:
   std::map<std::string, shortlist> shortlists_;
   uint64_t membership_ = 0;
   clock_type::time_point swept_;
+  /// The latest workers and edges that went silent, oldest first, for status.
+  std::deque<std::pair<clock_type::time_point, cluster_event>> losses_;
   uint64_t next_epoch_ = 1;
 };
 

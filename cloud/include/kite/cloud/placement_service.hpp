@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <deque>
 #include <map>
 #include <memory>
 #include <string>
@@ -17,6 +18,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "kite/cloud/placement_directory.hpp"
+#include "kite/runtime/cluster_status.hpp"
 #include "kite/runtime/config.hpp"
 #include "kite/runtime/metrics.hpp"
 #include "kite/runtime/placement_messages.hpp"
@@ -37,6 +39,10 @@ struct placement_service_state {
   /// Moves decided for each edge and not yet delivered, the latest per actor.
   std::map<std::string, std::map<std::pair<std::string, std::string>, placement_decision>> moves;
   metrics* counts = nullptr;
+  std::string node_id;
+  placement_directory::clock_type::time_point started;
+  /// The latest moves, oldest first, for status.
+  std::deque<cluster_event> recent_moves;
 };
 
 /// The placement service's behaviour; `counts` (optional) must outlive the actor.

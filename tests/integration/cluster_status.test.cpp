@@ -1,0 +1,129 @@
+// `kite status` and the placement service's status page against a running cluster: a placement
+// service, two workers and an edge whose actors the test pins to one worker by its labels.
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <cstdlib>
+#include <thread>
+
+#include "../runtime/http_get.hpp"
+#include "json_value.hpp"
+#include "loopback_cluster.hpp"
+
+using namespace std::chrono_literals;
+using namespace kite::test;
+using Catch::Contains;
+
+namespace {
+
+/// Runs `kite status` with `args` (and the placement's endpoint and key) and returns its exit
+/// code and everything it printed.
+std::pair<int, std::string> kite_status(loopback_cluster& cluster, const std::string& key_file,
+                                        std::vector<std::string> args) {
+  static int runs = 0;
+  auto log = cluster.dir() + "/status." + std::to_string(runs++) + ".out";
+  std::vector<std::string> argv{KITE_BIN,       "status",
+                                "--placement",  cluster.placement_endpoint(),
+                                "--server-key", cluster.dir() + "/placement.pub",
+                                "--key",        key_file};
+  argv.insert(argv.end(), args.begin(), args.end());
+  child_process status{argv, log};
+  auto code = status.wait_for(15s);
+  return {code.value_or(-1), read_file(log)};
+}
+
+/// The actor `key` among status's actors; fails the test when it is not there.
+const json_value& actor_with_key(const json_value& status, const std::string& key) {
+  for (const auto& actor : status["actors"].items)
+    if (actor["key"].text == key) return actor;
+  FAIL("status shows no actor with key " << key);
+  throw std::logic_error("unreachable");
+}
+
+/// The port a process logged as "metrics on http://127.0.0.1:PORT/metrics".
+int metrics_port(const std::string& log_path) {
+  const std::string prefix = "metrics on http://127.0.0.1:";
+  REQUIRE(wait_for_text(log_path, prefix, 10s));
+  auto log = read_file(log_path);
+  return std::atoi(log.c_str() + log.find(prefix) + prefix.size());
+}
+
+} // namespace
+
+TEST_CASE("kite status and the status page show the workers, the edge's paths and where the "
+          "test placed each actor") {
+  loopback_cluster cluster;
+  // Only worker-2 may run kite.summarize: where its actors go is the test's choice.
+  cluster.start_placement(2, R"(metrics: { listen: "127.0.0.1:0" }
+types:
+  kite.summarize: { labels: { zone: far } })");
+  cluster.start_worker(0);
+  cluster.worker_settings = "labels: { zone: far }";
+  cluster.start_worker(1);
+  edge_options options;
+  options.keys = 2;
+  options.rate_hz = 20;
+  options.count = 400; // 20 s: alive while the test asks
+  auto edge = cluster.start_edge(options);
+  // Both actors answered, and a report has named the paths to both workers since.
+  REQUIRE(wait_for_text(edge->log_path(), "robot-1-1) answered", 15s));
+  REQUIRE(wait_for_text(edge->log_path(), "the service knows the paths to all 2 upstreams", 5s));
+
+  auto [code, out] = kite_status(cluster, cluster.dir() + "/edge.key", {"--json"});
+  INFO("kite status printed:\n" << out);
+  REQUIRE(code == 0);
+  auto status = parse_json(out);
+  CHECK(status["service"].text == "placement-1");
+  REQUIRE(status["workers"].items.size() == 2);
+  CHECK(status["workers"][0]["id"].text == "worker-1");
+  CHECK(status["workers"][1]["id"].text == "worker-2");
+  for (const auto& worker : status["workers"].items) {
+    CHECK(worker["capacity"].number >= 1);
+    CHECK(worker["heard_s"].number < 5);
+  }
+  REQUIRE(status["edges"].items.size() == 1);
+  const auto& robot = status["edges"][0];
+  CHECK(robot["id"].text == "robot-1");
+  REQUIRE(robot["paths"].items.size() == 2);
+  for (const auto& path : robot["paths"].items) {
+    CHECK(path["rtt_s"].number > 0);
+    CHECK(path["rtt_s"].number < 1);
+  }
+  REQUIRE(status["actors"].items.size() == 2);
+  for (auto key : {"robot-1-0", "robot-1-1"}) {
+    const auto& actor = actor_with_key(status, key);
+    CHECK(actor["type"].text == "kite.summarize");
+    CHECK(actor["host"].text == "worker-2");
+    CHECK_FALSE(actor["on_edge"].flag);
+    CHECK(actor["edge"].text == "robot-1");
+  }
+
+  // The same cluster for a person to read.
+  auto [text_code, text] = kite_status(cluster, cluster.dir() + "/edge.key", {});
+  CHECK(text_code == 0);
+  CHECK_THAT(text, Contains("workers (2)") && Contains("logical actors (2)") &&
+                       Contains("kite.summarize/robot-1-0") && Contains("robot-1 "));
+
+  // The status page, and the JSON it reads, on the service's metrics port.
+  int port = metrics_port(cluster.placement_log());
+  auto page = http_get(port, "/status");
+  CHECK_THAT(page, Contains("200 OK") && Contains("text/html") && Contains("/status.json"));
+  auto served = http_get(port, "/status.json");
+  REQUIRE_THAT(served, Contains("200 OK"));
+  auto from_page = parse_json(served.substr(served.find("\r\n\r\n") + 4));
+  CHECK(from_page["actors"].items.size() == 2);
+  CHECK(actor_with_key(from_page, "robot-1-0")["host"].text == "worker-2");
+
+  edge->signal(SIGTERM);
+  CHECK(edge->wait_for(10s) == 0);
+}
+
+TEST_CASE("kite status with a key the placement service does not allow says what to check") {
+  loopback_cluster cluster;
+  cluster.start_placement(0);
+  auto [code, out] = kite_status(cluster, cluster.dir() + "/stranger.key", {"--timeout", "1500"});
+  CHECK(code == 1);
+  CHECK_THAT(out,
+             Contains("no hello from a placement service at " + cluster.placement_endpoint()) &&
+                 Contains("security.allow"));
+}
