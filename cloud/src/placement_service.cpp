@@ -16,6 +16,7 @@
 #include "kite/runtime/error.hpp"
 #include "kite/runtime/link.hpp"
 #include "kite/runtime/node.hpp"
+#include "kite/runtime/process_metrics.hpp"
 #include "kite/runtime/protocol.hpp"
 #include "kite/runtime/service_manager.hpp"
 
@@ -141,6 +142,7 @@ void rebalance(service_actor* self) {
         .Set(static_cast<double>(st.directory->workers()));
     st.counts->gauge("kite_placement_actors", "Logical actors the placement service tracks")
         .Set(static_cast<double>(st.directory->placed()));
+    st.per_worker->update(st.directory->status(clock_type::now()));
   }
 }
 
@@ -185,6 +187,10 @@ caf::behavior placement_service(service_actor* self, placement_config cfg, metri
   st.watch_hold = cfg.watch_hold;
   st.rebalance_interval = cfg.rebalance_interval;
   st.counts = counts;
+  if (counts != nullptr) {
+    st.per_worker = std::make_shared<placement_metrics>();
+    counts->add(st.per_worker);
+  }
   st.node_id = cfg.node.node_id;
   st.started = clock_type::now();
   self->delayed_send(self, st.rebalance_interval, tick_atom::value);
@@ -216,6 +222,12 @@ caf::behavior placement_service(service_actor* self, placement_config cfg, metri
       },
       [self](const placement_query& msg) -> caf::result<placement_decision> {
         auto where = self->state.directory->place(msg.edge, msg.type, msg.key, clock_type::now());
+        if (self->state.counts != nullptr)
+          self->state.counts
+              ->counter("kite_placement_queries_total",
+                        "Edges' questions where an actor runs, by whether a host was found",
+                        {{"result", where ? "placed" : "no_host"}})
+              .Increment();
         if (!where) return where.error();
         return to_decision(msg.type, msg.key, *where, self->state.lease);
       },
@@ -255,6 +267,7 @@ int run_placement(const placement_config& cfg, const std::string& ready_file) {
     return 1;
   }
   metrics counts;
+  counts.add(std::make_shared<process_metrics>("placement"));
   caf::actor_system sys{sys_cfg};
   auto service = sys.spawn(placement_service, cfg, &counts);
   auto stop_service = caf::detail::make_scope_guard(

@@ -13,6 +13,7 @@
 #include "kite/runtime/link_metrics.hpp"
 #include "kite/runtime/node.hpp"
 #include "kite/runtime/placement_client.hpp"
+#include "kite/runtime/process_metrics.hpp"
 #include "kite/runtime/service_manager.hpp"
 
 namespace kite::cloud {
@@ -90,6 +91,7 @@ int run_worker(const worker_config& cfg, const registry& types, const std::strin
   placement_protocol().install(sys_cfg);
   // Before the actor system, so the exit hooks of its actors can still count.
   metrics counts;
+  counts.add(std::make_shared<process_metrics>("worker"));
   caf::actor_system sys{sys_cfg};
 
   auto settings = make_link_settings(cfg.node, *keys, types.actor_names(runs_on::cloud));

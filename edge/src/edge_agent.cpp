@@ -14,6 +14,7 @@
 #include "kite/runtime/error.hpp"
 #include "kite/runtime/link_metrics.hpp"
 #include "kite/runtime/node.hpp"
+#include "kite/runtime/process_metrics.hpp"
 #include "kite/runtime/service_manager.hpp"
 #include "kite/runtime/supervisor.hpp"
 
@@ -56,6 +57,7 @@ int run_edge(const edge_config& cfg, const registry& types) {
   placement_protocol().install(sys_cfg);
   // Before the actor system, so the exit hooks of its actors can still count.
   metrics counts;
+  counts.add(std::make_shared<process_metrics>("edge"));
   caf::actor_system sys{sys_cfg};
 
   std::vector<std::shared_ptr<link>> uplinks;

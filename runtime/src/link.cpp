@@ -1349,6 +1349,10 @@ relay_load link::load() {
   return impl_->relays.load();
 }
 
+std::map<std::string, actor_type_load> link::actor_loads() const {
+  return impl_->relays.by_type();
+}
+
 std::string link::server_id() const {
   std::lock_guard<std::mutex> guard{impl_->server_id_mutex};
   return impl_->server_id;

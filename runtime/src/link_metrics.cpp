@@ -1,5 +1,7 @@
 #include "kite/runtime/link_metrics.hpp"
 
+#include <limits>
+
 #include <prometheus/metric_family.h>
 
 #include "kite/runtime/wire.hpp"
@@ -23,6 +25,23 @@ void add_sample(prometheus::MetricFamily& f, std::vector<prometheus::ClientMetri
     m.counter.value = value;
   else
     m.gauge.value = value;
+  f.metric.push_back(std::move(m));
+}
+
+/// Adds one histogram sample: `load`'s answers as cumulative buckets, with their count and sum.
+void add_histogram(prometheus::MetricFamily& f, std::vector<prometheus::ClientMetric::Label> labels,
+                   const actor_type_load& load) {
+  prometheus::ClientMetric m;
+  m.label = std::move(labels);
+  const auto& bounds = service_time_buckets();
+  uint64_t below = 0;
+  for (size_t i = 0; i < load.answers.size(); ++i) {
+    below += load.answers[i];
+    m.histogram.bucket.push_back(
+        {below, i < bounds.size() ? bounds[i] : std::numeric_limits<double>::infinity()});
+  }
+  m.histogram.sample_count = below;
+  m.histogram.sample_sum = load.seconds;
   f.metric.push_back(std::move(m));
 }
 
@@ -51,6 +70,16 @@ std::vector<prometheus::MetricFamily> link_metrics::Collect() const {
                    MetricType::Gauge);
   auto rtt = family("kite_link_rtt_seconds", "A client link's heartbeat round trip (EWMA)",
                     MetricType::Gauge);
+  auto refused = family("kite_link_refused_keys_total",
+                        "Connections a server link refused: their key is not on its allowlist",
+                        MetricType::Counter);
+  auto depth =
+      family("kite_actor_queue_depth",
+             "Requests handed to hosted actors of a type and not answered yet", MetricType::Gauge);
+  auto service = family("kite_actor_service_seconds",
+                        "Time a hosted actor of a type took to answer a request, from when it "
+                        "could start (its relay, or its previous answer)",
+                        MetricType::Histogram);
   std::lock_guard<std::mutex> guard{mutex_};
   for (const auto& [name, weak, client] : links_) {
     auto l = weak.lock();
@@ -66,11 +95,18 @@ std::vector<prometheus::MetricFamily> link_metrics::Collect() const {
                  s.frame_errors[r].load());
     add_sample(failures, {{"link", name}}, s.send_failures.load());
     add_sample(held, {{"link", name}}, s.frames_held.load());
-    if (!client) continue;
-    add_sample(up, {{"link", name}}, l->up() ? 1 : 0);
-    add_sample(rtt, {{"link", name}}, s.rtt_ewma_ns.load() / 1e9);
+    if (client) {
+      add_sample(up, {{"link", name}}, l->up() ? 1 : 0);
+      add_sample(rtt, {{"link", name}}, s.rtt_ewma_ns.load() / 1e9);
+      continue;
+    }
+    add_sample(refused, {{"link", name}}, s.refused_keys.load());
+    for (const auto& [type, load] : l->actor_loads()) {
+      add_sample(depth, {{"type", type}}, static_cast<double>(load.backlog));
+      add_histogram(service, {{"type", type}}, load);
+    }
   }
-  return {frames, bytes, errors, failures, held, up, rtt};
+  return {frames, bytes, errors, failures, held, up, rtt, refused, depth, service};
 }
 
 } // namespace kite

@@ -56,12 +56,17 @@ public:
   /// answers since the last call (service_meter).
   relay_load load();
 
+  /// Each actor type's requests in flight and service time histogram, since the start.
+  std::map<std::string, actor_type_load> by_type() const;
+
   /// Forgets when keys silent since before `cutoff` answered last, to bound memory.
   void forget_answers_before(std::chrono::steady_clock::time_point cutoff);
 
 private:
   using clock_type = std::chrono::steady_clock;
 
+  /// With the lock held: counts a client request of `type` in (+1) or out (-1).
+  void count_in_flight(const std::string& type, int change);
   /// With the lock held: adds the service time of `req`, answered at `now`, to its type's window.
   void measure(const relayed_request& req, clock_type::time_point now);
 
@@ -69,6 +74,8 @@ private:
   uint64_t next_id_ = 1;
   std::map<uint64_t, relayed_request> requests_;
   size_t client_requests_ = 0;
+  /// Client requests only; types stay once seen (there are as many as the registry holds).
+  std::map<std::string, actor_type_load> types_;
   /// When each logical actor answered last: a request queued behind another starts then.
   std::map<std::pair<std::string, std::string>, clock_type::time_point> answered_at_;
   service_meter service_;

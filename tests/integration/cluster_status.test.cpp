@@ -55,6 +55,7 @@ TEST_CASE("kite status and the status page show the workers, the edge's paths an
   loopback_cluster cluster;
   // Only worker-2 may run kite.summarize: where its actors go is the test's choice.
   cluster.start_placement(2, R"(metrics: { listen: "127.0.0.1:0" }
+rebalance_interval: 200ms
 types:
   kite.summarize: { labels: { zone: far } })");
   cluster.start_worker(0);
@@ -113,6 +114,18 @@ types:
   auto from_page = parse_json(served.substr(served.find("\r\n\r\n") + 4));
   CHECK(from_page["actors"].items.size() == 2);
   CHECK(actor_with_key(from_page, "robot-1-0")["host"].text == "worker-2");
+  // Its metrics count the same placements per worker from the next rebalance tick on.
+  const std::string on_worker_2 =
+      "kite_placement_placed_actors{host=\"worker\",worker=\"worker-2\"} 2";
+  auto scraped = http_get(port, "/metrics");
+  for (int i = 0; i < 50 && scraped.find(on_worker_2) == std::string::npos; ++i) {
+    std::this_thread::sleep_for(100ms);
+    scraped = http_get(port, "/metrics");
+  }
+  CHECK_THAT(scraped, Contains(on_worker_2));
+  CHECK_THAT(scraped,
+             Contains("kite_placement_placed_actors{host=\"worker\",worker=\"worker-1\"} 0"));
+  CHECK_THAT(scraped, Contains("kite_build_info{kind=\"placement\","));
 
   edge->signal(SIGTERM);
   CHECK(edge->wait_for(10s) == 0);

@@ -92,6 +92,18 @@ TEST_CASE("a worker's counters move as requests flow, read from two parsed scrap
   REQUIRE(after.count("kite_link_frames_total" + link) == 1);
   CHECK(after["kite_link_frames_total" + link] >= before["kite_link_frames_total" + link] + 5);
   CHECK(after["kite_link_bytes_total" + link] > before["kite_link_bytes_total" + link]);
+  // Each of them was served by kite.summarize: counted in its service time histogram, none left
+  // in its queue.
+  const std::string type = "{type=\"kite.summarize\"}";
+  CHECK(after["kite_actor_service_seconds_count" + type] >= 5);
+  CHECK(after["kite_actor_service_seconds_bucket{type=\"kite.summarize\",le=\"+Inf\"}"] ==
+        after["kite_actor_service_seconds_count" + type]);
+  CHECK(after["kite_actor_service_seconds_sum" + type] > 0);
+  CHECK(after.at("kite_actor_queue_depth" + type) == 0);
+  CHECK(after.at("kite_link_refused_keys_total{link=\"" + cluster.endpoint() + "\"}") == 0);
+  CHECK(after["kite_uptime_seconds"] > before["kite_uptime_seconds"]);
+  CHECK(after["process_cpu_seconds_total"] > 0);
+  CHECK(after["process_resident_memory_bytes"] > 1e6);
   worker.signal(SIGTERM);
   CHECK(worker.wait_for(10s) == 0);
 }

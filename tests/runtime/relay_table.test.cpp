@@ -73,3 +73,31 @@ TEST_CASE("relay table: load counts unanswered client requests and measures serv
   CHECK(table.load().service_s.at("kite.echo") == Approx(0.015 + 0.5 * (0.005 - 0.015)));
   CHECK(table.load().service_s.at("kite.echo") == Approx(0.010));
 }
+
+TEST_CASE("relay table: each type's queue depth and service time histogram follow its requests") {
+  using namespace std::chrono_literals;
+  relay_table table;
+  auto now = clock_type::now();
+  auto in_time = now + 10s;
+  auto fast = request(1, in_time);
+  fast.relayed_at = now;
+  auto slow = request(2, in_time);
+  slow.relayed_at = now;
+  slow.actor_key = "other"; // another actor: it does not wait behind the first
+  auto fast_id = table.add(fast);
+  auto slow_id = table.add(slow);
+  table.add(request(3, now - 1s)); // overdue: expires unanswered
+  CHECK(table.by_type().at("kite.echo").backlog == 3);
+
+  table.take(fast_id, now + 3ms); // 3 ms: at most 5 ms, the 4th bound
+  table.take(slow_id, now + 20s); // past every bound
+  CHECK(table.expire(now).size() == 1);
+  auto load = table.by_type().at("kite.echo");
+  CHECK(load.backlog == 0);
+  const auto& bounds = kite::service_time_buckets();
+  REQUIRE(load.answers.size() == bounds.size() + 1);
+  CHECK(bounds[3] == 0.005);
+  CHECK(load.answers[3] == 1);
+  CHECK(load.answers.back() == 1);
+  CHECK(load.seconds == Approx(20.003));
+}

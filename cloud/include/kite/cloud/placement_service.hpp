@@ -18,6 +18,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "kite/cloud/placement_directory.hpp"
+#include "kite/cloud/placement_metrics.hpp"
 #include "kite/runtime/cluster_status.hpp"
 #include "kite/runtime/config.hpp"
 #include "kite/runtime/metrics.hpp"
@@ -39,6 +40,8 @@ struct placement_service_state {
   /// Moves decided for each edge and not yet delivered, the latest per actor.
   std::map<std::string, std::map<std::pair<std::string, std::string>, placement_decision>> moves;
   metrics* counts = nullptr;
+  /// Placements per worker, for counts; set when counts is.
+  std::shared_ptr<placement_metrics> per_worker;
   std::string node_id;
   placement_directory::clock_type::time_point started;
   /// The latest moves, oldest first, for status.

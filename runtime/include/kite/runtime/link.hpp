@@ -102,6 +102,21 @@ struct relay_load {
   std::map<std::string, double> service_s;
 };
 
+/// The upper bounds of the service time histogram's buckets, in seconds (the last one beyond them
+/// is unbounded).
+const std::vector<double>& service_time_buckets();
+
+/// Server: one actor type's relayed requests in flight, and its answers since the link started.
+struct actor_type_load {
+  /// Requests handed to actors of the type and not answered yet: its queue depth.
+  size_t backlog = 0;
+  /// Answers by service time: answers[i] took at most service_time_buckets()[i] and more than
+  /// the bound before; the last entry took longer than every bound.
+  std::vector<uint64_t> answers;
+  /// Their service times added up, in seconds.
+  double seconds = 0;
+};
+
 /// Server: what the link reports, each called on the link thread.
 struct server_handlers {
   /// Every well-formed request that is not a duplicate, in the order they came.
@@ -177,6 +192,9 @@ public:
   /// Server: backlog and service times of relayed requests, the latter over the answers since
   /// the last call (call it once per report); any thread.
   relay_load load();
+
+  /// Server: each actor type's queue depth and service time histogram; any thread, any time.
+  std::map<std::string, actor_type_load> actor_loads() const;
 
   /// Client: the node id the server gave in its last hello_ack; empty before the first.
   std::string server_id() const;
