@@ -15,6 +15,7 @@
 #include "kite/cloud/status_page.hpp"
 #include "kite/runtime/error.hpp"
 #include "kite/runtime/link.hpp"
+#include "kite/runtime/link_metrics.hpp"
 #include "kite/runtime/node.hpp"
 #include "kite/runtime/process_metrics.hpp"
 #include "kite/runtime/protocol.hpp"
@@ -283,6 +284,9 @@ int run_placement(const placement_config& cfg, const std::string& ready_file) {
     return 1;
   }
   auto& served = **uplink;
+  auto link_counts = std::make_shared<link_metrics>();
+  link_counts->add(served.endpoint(), *uplink, false);
+  counts.add(link_counts);
   server_handlers handlers;
   handlers.on_request = [&served, service](inbound_request& req) {
     if (req.actor_type != placement_actor_type) {

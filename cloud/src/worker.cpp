@@ -119,6 +119,7 @@ int run_worker(const worker_config& cfg, const registry& types, const std::strin
       return 1;
     }
     placement = std::move(*client);
+    link_counts->add(cfg.placement.endpoint, placement->service_link(), true);
   }
   // Stops reporting before the host and the link it reads are gone.
   auto stop_reports = caf::detail::make_scope_guard([&] {

@@ -86,6 +86,7 @@ int run_edge(const edge_config& cfg, const registry& types) {
       return 1;
     }
     placement = std::move(*client);
+    link_counts->add(cfg.placement.endpoint, placement->service_link(), true);
     // Paths are waited for as long as a request waits for a worker, plus the time a silent
     // upstream takes to be declared down (a far one needs several round trips to connect).
     router->follow(placement, cfg.offload.retry_interval + cfg.node.link.heartbeat_interval *

@@ -116,12 +116,16 @@ TEST_CASE("a worker is ready while it reaches placement, unready while placement
   int port = metrics_port(cluster.worker_log());
   auto ready = wait_for_status(port, "/readyz", "200 OK", 10s);
   CHECK_THAT(ready, Contains("200 OK") && Contains("placement tcp://127.0.0.1:"));
+  // The link to the service is among the worker's links, and up.
+  auto placement_up = "kite_link_up{link=\"" + cluster.placement_endpoint() + "\"}";
+  CHECK(parse_exposition(http_get(port, "/metrics")).at(placement_up) == 1);
 
   cluster.placement().signal(SIGKILL);
   cluster.placement().wait_for(5s);
   // Declared down after heartbeat_misses (5) of 100 ms go unanswered.
   auto unready = wait_for_status(port, "/readyz", "503", 10s);
   CHECK_THAT(unready, Contains("503") && Contains("not ready") && Contains(": FAILING, down"));
+  CHECK(parse_exposition(http_get(port, "/metrics")).at(placement_up) == 0);
   // Alive all the while: a probe that restarted it would not bring placement back.
   CHECK_THAT(http_get(port, "/healthz"), Contains("200 OK"));
 

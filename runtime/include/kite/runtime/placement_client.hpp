@@ -68,6 +68,9 @@ public:
   /// Whether the service is reachable now.
   bool up() const;
 
+  /// The link to the service, for its metrics.
+  std::shared_ptr<const link> service_link() const { return service_; }
+
   /// Decisions received (answers and pushed moves) and questions sent, since the start.
   uint64_t decisions() const;
   uint64_t questions() const;
