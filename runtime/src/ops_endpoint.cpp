@@ -21,7 +21,7 @@ void answer(mg_connection* conn, int status, const std::string& content_type,
   mg_write(conn, body.data(), body.size());
 }
 
-/// Answers GET at one path with what `respond` makes: (status, content type, body).
+/// Answers GET at one path by `respond`, which writes the whole answer.
 class get_handler : public CivetHandler {
 public:
   using responder = std::function<void(mg_connection*)>;
