@@ -21,7 +21,8 @@ sample() {
   local now pid name
   now=$(date +%s.%N)
   for pid in $(pgrep -f "kite-cloud .*--config $work/demo/" || true); do
-    name=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | sed -n 's|.*/demo/\([^ ]*\)\.yaml.*|\1|p')
+    name=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null |
+      sed -n 's|.*/demo/\([^ ]*\)\.yaml.*|\1|p')
     [ -n "$name" ] || continue
     echo "$now $name $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null)" \
       "$(awk '/^VmHWM/ { print $2 }' "/proc/$pid/status" 2>/dev/null)"

@@ -29,7 +29,8 @@ import tempfile
 manifests, kite = sys.argv[1], sys.argv[2]
 kubectl = os.environ.get("KUBECTL") or shutil.which("kubectl")
 if not kubectl:
-    print("SKIP: kubectl is not installed (Debian: kubernetes-client); deploy/kubernetes/ is unchecked")
+    print("SKIP: kubectl is not installed (Debian: kubernetes-client); "
+          "deploy/kubernetes/ is unchecked")
     sys.exit(77)
 # No cluster: every command below is --local, and must not read an operator's kubeconfig.
 os.environ["KUBECONFIG"] = os.devnull
