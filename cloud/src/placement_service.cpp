@@ -278,6 +278,9 @@ int run_placement(const placement_config& cfg, const std::string& ready_file) {
   settings.endpoint = cfg.bind;
   // A watch is held open for watch_hold before its empty answer.
   settings.request_timeout = cfg.watch_hold + std::chrono::seconds(5);
+  // Reports and questions carry no placement epoch: a node heard again after a lapse is simply
+  // heard, or a worker paused past its lease would stay unknown to the service.
+  settings.fence_on_lapse = false;
   auto uplink = link::serve(sys, std::move(settings), placement_protocol().messages());
   if (!uplink) {
     spdlog::error("{}", describe(uplink.error()));

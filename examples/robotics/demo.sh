@@ -53,7 +53,8 @@ keys_of() {
 
 robots=()
 for r in $(seq 1 "$ROBOTS"); do robots+=("robot-$r"); done
-for name in placement worker-1 worker-2 "${robots[@]}"; do
+# operator: the key `kite status` asks the placement service with.
+for name in placement worker-1 worker-2 operator "${robots[@]}"; do
   kite keygen --out "$work/$name" >/dev/null
 done
 
@@ -66,14 +67,16 @@ worker_timeout: 2s
 hysteresis: { min_gain: 2ms, min_gain_ratio: 0.2, sustain: 1s, max_moves_per_s: 20 }
 types:
   robotics.mapper: { pin: cloud, request_bytes: 1500, reply_bytes: 200 }
+metrics: { listen: 127.0.0.1:0 }   # /metrics, /healthz, /readyz and the /status page
 security:
   secret_key_file: $work/placement.key
-  allow: $(keys_of worker-1 worker-2 "${robots[@]}")
+  allow: $(keys_of worker-1 worker-2 operator "${robots[@]}")
 YAML
 "$build/cloud/kite-cloud" placement --config "$work/placement.yaml" \
   --ready-file "$work/placement.ready" 2>"$work/placement.log" &
 pids+=($!)
 wait_for_file "$work/placement.ready" placement "$work/placement.log"
+status_page=$(sed -n 's|.*metrics on \(http://[0-9.:]*\)/metrics.*|\1/status|p' "$work/placement.log")
 
 placement_link="placement: { endpoint: $(cat "$work/placement.ready"), \
 server_key: \"$(cat "$work/placement.pub")\", report_interval: 200ms }"
@@ -98,6 +101,7 @@ YAML
   wait_for_file "$work/worker-$w.ready" "worker-$w" "$work/worker-$w.log"
 done
 echo "==> placement and two workers up; starting ${#robots[@]} robots for $DURATION s"
+echo "    live status page: $status_page"
 
 sims=()
 edges=()
@@ -181,6 +185,10 @@ if [ "$KILL_WORKER" = yes ]; then
   echo "==> killed worker-1 (kill -9) halfway: its robots' mappers move to worker-2 from their"
   echo "    last snapshots, and the scans since then drain from the robots' spools"
 fi
+# The cluster as an operator sees it, late in the run: after the outage and the killed worker.
+sleep_until "$(awk -v d="$DURATION" 'BEGIN { print d * 0.8 }')"
+kite status --placement "$(cat "$work/placement.ready")" --server-key "$work/placement.pub" \
+  --key "$work/operator.key" >"$work/status.txt" 2>&1 || true
 status=0
 for pid in "${sims[@]}"; do wait "$pid" || status=1; done
 for pid in "${edges[@]}"; do kill -TERM "$pid" 2>/dev/null || true; wait "$pid" || true; done
@@ -220,6 +228,9 @@ for w in 1 2; do
     echo "  worker-$w: no summary (killed)"
 done
 echo "maps: $work/robot-*.png (green: truth, red: odometry, blue: corrected by the cloud)"
+echo
+echo "==> kite status at $(awk -v d="$DURATION" 'BEGIN { print d * 0.8 }') s:"
+sed 's/^/  /' "$work/status.txt"
 
 if [ "$CHECK" = yes ]; then
   for robot in "${robots[@]}"; do

@@ -438,15 +438,20 @@ struct link::impl {
   void lapse(peer& p) {
     if (p.lapsed) return;
     p.lapsed = true;
-    p.fenced_below = p.max_epoch + 1;
     peer_by_routing_id.erase(p.routing_id);
     p.routing_id.clear();
     stats.lapses.fetch_add(1, std::memory_order_relaxed);
-    spdlog::warn("link {}: peer '{}' silent for over {} ms: it may have moved what it placed "
-                 "here; its requests before epoch {} are fenced off until it says hello again",
-                 settings.node_id, p.node_id,
-                 std::chrono::duration_cast<std::chrono::milliseconds>(p.lease).count(),
-                 p.fenced_below);
+    auto silent_ms = std::chrono::duration_cast<std::chrono::milliseconds>(p.lease).count();
+    if (settings.fence_on_lapse) {
+      p.fenced_below = p.max_epoch + 1;
+      spdlog::warn("link {}: peer '{}' silent for over {} ms: it may have moved what it placed "
+                   "here; its requests before epoch {} are fenced off until it says hello again",
+                   settings.node_id, p.node_id, silent_ms, p.fenced_below);
+    } else {
+      spdlog::info("link {}: peer '{}' silent for over {} ms; it is heard again after its next "
+                   "hello",
+                   settings.node_id, p.node_id, silent_ms);
+    }
     if (server.on_lapse) call_in_step("lapse", [&] { server.on_lapse(p.id); });
   }
 

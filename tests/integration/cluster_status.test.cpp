@@ -140,3 +140,41 @@ TEST_CASE("kite status with a key the placement service does not allow says what
              Contains("no hello from a placement service at " + cluster.placement_endpoint()) &&
                  Contains("security.allow"));
 }
+
+TEST_CASE("a worker paused past its lease is lost to the placement service, then heard again "
+          "once it resumes") {
+  loopback_cluster cluster;
+  cluster.start_placement(1, "worker_timeout: 1s\nrebalance_interval: 100ms");
+  auto& worker = cluster.start_worker(0);
+  auto workers_heard = [&]() -> std::pair<size_t, std::string> {
+    auto [code, out] = kite_status(cluster, cluster.dir() + "/edge.key", {"--json"});
+    if (code != 0) return {0, out};
+    auto status = parse_json(out);
+    size_t fresh = 0;
+    for (const auto& w : status["workers"].items)
+      fresh += w["id"].text == "worker-1" && w["heard_s"].number < 0.5 ? 1 : 0;
+    return {fresh, out};
+  };
+  REQUIRE(workers_heard().first == 1);
+
+  // Past the service's worker_timeout and the link's dead window: both sides give up on it.
+  worker.signal(SIGSTOP);
+  std::this_thread::sleep_for(2500ms);
+  worker.signal(SIGCONT);
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  auto [fresh, out] = workers_heard();
+  while (fresh == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(200ms);
+    std::tie(fresh, out) = workers_heard();
+  }
+  INFO("kite status printed:\n"
+       << out << "\nplacement log:\n"
+       << read_file(cluster.placement_log()));
+  CHECK(fresh == 1);
+  auto status = parse_json(out);
+  REQUIRE(status["events"].items.size() >= 1);
+  CHECK(status["events"][0]["kind"].text == "worker_lost");
+  CHECK(status["events"][0]["subject"].text == "worker-1");
+  worker.signal(SIGTERM);
+  CHECK(worker.wait_for(10s) == 0);
+}

@@ -77,6 +77,10 @@ struct link_settings {
   /// Server only: resent requests are recognised for this long, up to this many of them.
   std::chrono::milliseconds duplicate_window{10000};
   uint32_t duplicate_requests = 100000;
+  /// Server only: refuse a lapsed peer's requests placed before the lapse (their actors may run
+  /// elsewhere now). Off where requests carry no placement epoch, as at the placement service,
+  /// whose clients would otherwise stay refused after any lapse.
+  bool fence_on_lapse = true;
 };
 
 /// A client's request as a server link received it.
