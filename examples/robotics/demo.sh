@@ -211,11 +211,13 @@ for robot in "${robots[@]}"; do
     continue
   fi
   samples=$(($(field "$robot" scans) + $(field "$robot" imu_readings) + $(field "$robot" odometry_readings)))
-  latencies=$(grep -o '"scan_to_stop_ms": [0-9.-]*' "$work/$robot.json" | awk '{ printf "%s%s ms", sep, $2; sep=", " }')
+  # A run too short for the person to appear has no stops: grep finds none, which is no error.
+  latencies=$({ grep -o '"scan_to_stop_ms": [0-9.-]*' "$work/$robot.json" || true; } |
+    awk '{ printf "%s%s ms", sep, $2; sep=", " }')
   printf '%-8s %7s %6s %6s ms %6s ms %8s m mean %8s m mean %6s %s\n' "$robot" "$samples" \
     "$(field "$robot" poses)" "$(field "$robot" round_trip_p50_ms)" \
     "$(field "$robot" round_trip_p99_ms)" "$(field "$robot" corrected_error_mean_m)" \
-    "$(field "$robot" odometry_error_mean_m)" "$(grep -o '"for_person"' "$work/$robot.json" | wc -l)" \
+    "$(field "$robot" odometry_error_mean_m)" "$({ grep -o '"for_person"' "$work/$robot.json" || true; } | wc -l)" \
     "${latencies:-none}"
 done
 moves=0
