@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <optional>
-#include <stdexcept>
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
@@ -143,8 +141,8 @@ void rebalance(service_actor* self) {
         .Set(static_cast<double>(st.directory->workers()));
     st.counts->gauge("kite_placement_actors", "Logical actors the placement service tracks")
         .Set(static_cast<double>(st.directory->placed()));
-    st.per_worker->update(st.directory->status(clock_type::now()));
   }
+  if (st.view) st.view->publish(status_of(st));
 }
 
 /// The id a placement message claims its sender has; empty for other messages.
@@ -157,23 +155,10 @@ std::string claimed_sender(const caf::message& msg) {
   return {};
 }
 
-/// The service's answer to a status query, for the status page; throws when it does not answer
-/// within 2 s, which the page shows as a 500 naming why.
-cluster_status ask_status(caf::actor_system& sys, const caf::actor& service,
-                          const std::string& asker) {
-  caf::scoped_actor self{sys};
-  std::optional<cluster_status> out;
-  std::string failure;
-  self->request(service, std::chrono::seconds(2), cluster_status_query{asker})
-      .receive([&](cluster_status& status) { out = std::move(status); },
-               [&](caf::error& err) { failure = describe(err); });
-  if (!out) throw std::runtime_error("the placement service did not answer: " + failure);
-  return std::move(*out);
-}
-
 } // namespace
 
-caf::behavior placement_service(service_actor* self, placement_config cfg, metrics* counts) {
+caf::behavior placement_service(service_actor* self, placement_config cfg, metrics* counts,
+                                std::shared_ptr<cluster_view> view) {
   auto policy = make_policy(cfg.policy);
   if (!policy) {
     self->quit(policy.error());
@@ -188,12 +173,10 @@ caf::behavior placement_service(service_actor* self, placement_config cfg, metri
   st.watch_hold = cfg.watch_hold;
   st.rebalance_interval = cfg.rebalance_interval;
   st.counts = counts;
-  if (counts != nullptr) {
-    st.per_worker = std::make_shared<placement_metrics>();
-    counts->add(st.per_worker);
-  }
   st.node_id = cfg.node.node_id;
   st.started = clock_type::now();
+  st.view = std::move(view);
+  if (st.view) st.view->publish(status_of(st));
   self->delayed_send(self, st.rebalance_interval, tick_atom::value);
   return {
       [self](const worker_load_report& msg) {
@@ -269,8 +252,19 @@ int run_placement(const placement_config& cfg, const std::string& ready_file) {
   }
   metrics counts;
   counts.add(std::make_shared<process_metrics>("placement"));
+  auto view = std::make_shared<cluster_view>();
+  counts.add(view);
+  ops_endpoint ops{counts};
+  if (cfg.status_page) {
+    ops.add_page("/status", {"text/html; charset=utf-8", [] { return status_page_html(); }});
+    ops.add_page("/status.json", {"application/json", [view] { return view->json(); }});
+  }
+  if (auto err = serve_ops(cfg.node, ops)) {
+    spdlog::error("{}", describe(err));
+    return 1;
+  }
   caf::actor_system sys{sys_cfg};
-  auto service = sys.spawn(placement_service, cfg, &counts);
+  auto service = sys.spawn(placement_service, cfg, &counts, view);
   auto stop_service = caf::detail::make_scope_guard(
       [&] { caf::anon_send_exit(service, caf::exit_reason::user_shutdown); });
 
@@ -308,21 +302,13 @@ int run_placement(const placement_config& cfg, const std::string& ready_file) {
   };
   served.start(std::move(handlers));
   auto stop_link = caf::detail::make_scope_guard([&] { served.stop(); });
-  // Last, so its threads stop before the link its probe reads.
-  ops_endpoint ops{counts};
-  ops.add_page("/status", {"text/html; charset=utf-8", [] { return status_page_html(); }});
-  ops.add_page("/status.json", {"application/json", [&sys, service, id = cfg.node.node_id] {
-                                  return to_json(ask_status(sys, service, id));
-                                }});
   ops.ready_when([&served] {
     auto failure = served.failure();
     return std::vector<readiness_check>{
         {"link " + served.endpoint(), !failure, failure ? describe(failure) : "serving"}};
   });
-  if (auto err = serve_ops(cfg.node, ops)) {
-    spdlog::error("{}", describe(err));
-    return 1;
-  }
+  // First thing at exit: no probe reads the link after it stopped.
+  auto stop_ops = caf::detail::make_scope_guard([&] { ops.stop(); });
   spdlog::info("placement service '{}' listening on {} (policy {}, CURVE {})", cfg.node.node_id,
                served.endpoint(), cfg.policy, cfg.node.security.curve ? "on" : "OFF");
   if (!ready_file.empty() && !write_ready_file(ready_file, served.endpoint())) {

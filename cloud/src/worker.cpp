@@ -92,6 +92,13 @@ int run_worker(const worker_config& cfg, const registry& types, const std::strin
   // Before the actor system, so the exit hooks of its actors can still count.
   metrics counts;
   counts.add(std::make_shared<process_metrics>("worker"));
+  // Serves before anything starts, so a port already taken stops the worker before it joins the
+  // cluster; /readyz says "starting" until the probe below is set.
+  ops_endpoint ops{counts};
+  if (auto err = serve_ops(cfg.node, ops)) {
+    spdlog::error("{}", describe(err));
+    return 1;
+  }
   caf::actor_system sys{sys_cfg};
 
   auto settings = make_link_settings(cfg.node, *keys, types.actor_names(runs_on::cloud));
@@ -125,13 +132,9 @@ int run_worker(const worker_config& cfg, const registry& types, const std::strin
   auto stop_reports = caf::detail::make_scope_guard([&] {
     if (placement) placement->stop();
   });
-  // Last, so its threads stop before the link and the client its probe reads.
-  ops_endpoint ops{counts};
   ops.ready_when(worker_readiness(**uplink, placement.get(), cfg.placement.endpoint));
-  if (auto err = serve_ops(cfg.node, ops)) {
-    spdlog::error("{}", describe(err));
-    return 1;
-  }
+  // First thing at exit: no probe reads the link or the client after they stopped.
+  auto stop_ops = caf::detail::make_scope_guard([&] { ops.stop(); });
   spdlog::info("worker '{}' listening on {} ({} actor types, CURVE {})", cfg.node.node_id,
                (*uplink)->endpoint(), types.actor_names(runs_on::cloud).size(),
                cfg.node.security.curve ? "on" : "OFF");

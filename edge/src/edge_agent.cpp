@@ -58,6 +58,13 @@ int run_edge(const edge_config& cfg, const registry& types) {
   // Before the actor system, so the exit hooks of its actors can still count.
   metrics counts;
   counts.add(std::make_shared<process_metrics>("edge"));
+  // Serves before anything starts, so a port already taken stops the agent before its pipeline
+  // takes samples; /readyz says "starting" until the probe below is set.
+  ops_endpoint ops{counts};
+  if (auto err = serve_ops(cfg.node, ops)) {
+    spdlog::error("{}", describe(err));
+    return 1;
+  }
   caf::actor_system sys{sys_cfg};
 
   std::vector<std::shared_ptr<link>> uplinks;
@@ -109,14 +116,9 @@ int run_edge(const edge_config& cfg, const registry& types) {
     router->stop();
     return 2;
   }
-  // Last, so its threads stop before the links and the client its probe reads.
-  ops_endpoint ops{counts};
   ops.ready_when(edge_readiness(uplinks, placement.get(), cfg.placement.endpoint));
-  if (auto err = serve_ops(cfg.node, ops)) {
-    spdlog::error("{}", describe(err));
-    router->stop();
-    return 1;
-  }
+  // First thing at exit: no probe reads the links or the client after they stopped.
+  auto stop_ops = caf::detail::make_scope_guard([&] { ops.stop(); });
   spdlog::info("edge '{}' started: a pipeline of {} nodes, offloading to {} workers",
                cfg.node.node_id, cfg.pipeline.nodes.size(), uplinks.size());
 

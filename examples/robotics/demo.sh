@@ -68,6 +68,7 @@ hysteresis: { min_gain: 2ms, min_gain_ratio: 0.2, sustain: 1s, max_moves_per_s: 
 types:
   robotics.mapper: { pin: cloud, request_bytes: 1500, reply_bytes: 200 }
 metrics: { listen: 127.0.0.1:0 }   # /metrics, /healthz, /readyz and the /status page
+status_page: true
 security:
   secret_key_file: $work/placement.key
   allow: $(keys_of worker-1 worker-2 operator "${robots[@]}")

@@ -351,7 +351,7 @@ caf::expected<placement_config> load_placement_config(const std::string& path) {
   placement_config cfg;
   read_node(r, *root,
             {"bind", "policy", "hysteresis", "worker_timeout", "lease", "watch_hold",
-             "rebalance_interval", "types"},
+             "rebalance_interval", "types", "status_page"},
             "placement", cfg.node);
   r.read(*root, "", "bind", cfg.bind);
   if (cfg.bind.rfind("tcp://", 0) != 0 && cfg.bind.rfind("ipc://", 0) != 0)
@@ -370,6 +370,10 @@ caf::expected<placement_config> load_placement_config(const std::string& path) {
         std::tuple{"rebalance_interval", cfg.rebalance_interval.count(), 10}})
     if (value < least) r.fail((*root)[key], key, fmt::format("must be at least {}ms", least));
   read_type_constraints(r, *root, cfg.types);
+  r.read(*root, "", "status_page", cfg.status_page);
+  if (cfg.status_page && cfg.node.metrics_listen.empty())
+    r.fail((*root)["status_page"], "status_page",
+           "is served on the metrics port: set metrics.listen too");
   if (cfg.node.security.curve && cfg.node.security.allow.empty())
     r.fail(*root, "security.allow",
            "is empty: with CURVE on, the placement service must list the workers' and edges' "

@@ -1,6 +1,7 @@
 #include "kite/runtime/ops_endpoint.hpp"
 
 #include <exception>
+#include <stdexcept>
 
 #include <CivetServer.h>
 #include <fmt/format.h>
@@ -21,14 +22,21 @@ void answer(mg_connection* conn, int status, const std::string& content_type,
   mg_write(conn, body.data(), body.size());
 }
 
-/// Answers GET at one path by `respond`, which writes the whole answer.
+/// Answers GET at exactly one path by `respond`, which writes the whole answer; civetweb
+/// matches a handler's path as a prefix ("/status" takes "/status/x"), and those are 404s.
 class get_handler : public CivetHandler {
 public:
   using responder = std::function<void(mg_connection*)>;
 
-  explicit get_handler(responder respond) : respond_(std::move(respond)) {}
+  get_handler(std::string path, responder respond)
+      : path_(std::move(path)), respond_(std::move(respond)) {}
 
   bool handleGet(CivetServer*, mg_connection* conn) override {
+    const char* uri = mg_get_request_info(conn)->local_uri;
+    if (uri == nullptr || path_ != uri) {
+      answer(conn, 404, "text/plain; charset=utf-8", "not found\n");
+      return true;
+    }
     try {
       respond_(conn);
     } catch (const std::exception& e) {
@@ -39,6 +47,7 @@ public:
   }
 
 private:
+  std::string path_;
   responder respond_;
 };
 
@@ -47,7 +56,11 @@ private:
 ops_endpoint::ops_endpoint(const metrics& counts) : counts_(counts) {}
 
 ops_endpoint::~ops_endpoint() {
-  // Stops the server threads before the handlers they call are gone.
+  stop();
+}
+
+void ops_endpoint::stop() {
+  // Joins the server threads: no probe or page runs after this.
   server_.reset();
 }
 
@@ -57,6 +70,7 @@ void ops_endpoint::ready_when(readiness_probe probe) {
 }
 
 void ops_endpoint::add_page(const std::string& path, ops_page page) {
+  if (server_) throw std::logic_error("ops_endpoint: add_page('" + path + "') after serve()");
   pages_.emplace_back(path, std::move(page));
 }
 
@@ -84,7 +98,7 @@ caf::expected<int> ops_endpoint::serve(const std::string& listen) {
     server_ = std::make_unique<CivetServer>(std::vector<std::string>{
         "listening_ports", listen, "num_threads", "2", "request_timeout_ms", "2000"});
     auto add = [this](const std::string& path, get_handler::responder respond) {
-      handlers_.push_back(std::make_unique<get_handler>(std::move(respond)));
+      handlers_.push_back(std::make_unique<get_handler>(path, std::move(respond)));
       server_->addHandler(path, handlers_.back().get());
     };
     add("/metrics", [this](mg_connection* conn) {
@@ -99,7 +113,7 @@ caf::expected<int> ops_endpoint::serve(const std::string& listen) {
       answer(conn, ready ? 200 : 503, "text/plain; charset=utf-8", text);
     });
     for (const auto& [path, page] : pages_)
-      add(path, [&page = page](mg_connection* conn) {
+      add(path, [page = page](mg_connection* conn) {
         answer(conn, 200, page.content_type, page.body());
       });
     auto ports = server_->getListeningPorts();

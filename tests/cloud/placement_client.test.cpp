@@ -38,7 +38,7 @@ struct service_process {
     cfg.node = plaintext_node("placement-1");
     cfg.lease = 100ms;
     cfg.rebalance_interval = 100ms;
-    actor = sys.spawn(cloud::placement_service, cfg, nullptr);
+    actor = sys.spawn(cloud::placement_service, cfg, nullptr, nullptr);
     auto settings = make_link_settings(cfg.node, {}, {placement_actor_type});
     settings.endpoint = endpoint;
     auto served = link::serve(sys, std::move(settings), placement_protocol().messages());

@@ -55,6 +55,7 @@ TEST_CASE("kite status and the status page show the workers, the edge's paths an
   loopback_cluster cluster;
   // Only worker-2 may run kite.summarize: where its actors go is the test's choice.
   cluster.start_placement(2, R"(metrics: { listen: "127.0.0.1:0" }
+status_page: true
 rebalance_interval: 200ms
 types:
   kite.summarize: { labels: { zone: far } })");

@@ -57,6 +57,7 @@ TEST_CASE("the status page, rendered by headless Chromium, shows the workers, th
   loopback_cluster cluster;
   // Only worker-2 may run kite.summarize: the page must say the actors run there.
   cluster.start_placement(2, R"(metrics: { listen: "127.0.0.1:0" }
+status_page: true
 types:
   kite.summarize: { labels: { zone: far } })");
   cluster.start_worker(0);

@@ -17,8 +17,8 @@
 #include <caf/response_promise.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include "kite/cloud/cluster_view.hpp"
 #include "kite/cloud/placement_directory.hpp"
-#include "kite/cloud/placement_metrics.hpp"
 #include "kite/runtime/cluster_status.hpp"
 #include "kite/runtime/config.hpp"
 #include "kite/runtime/metrics.hpp"
@@ -40,17 +40,19 @@ struct placement_service_state {
   /// Moves decided for each edge and not yet delivered, the latest per actor.
   std::map<std::string, std::map<std::pair<std::string, std::string>, placement_decision>> moves;
   metrics* counts = nullptr;
-  /// Placements per worker, for counts; set when counts is.
-  std::shared_ptr<placement_metrics> per_worker;
+  /// Where the service publishes the cluster for other threads; optional.
+  std::shared_ptr<cluster_view> view;
   std::string node_id;
   placement_directory::clock_type::time_point started;
   /// The latest moves, oldest first, for status.
   std::deque<cluster_event> recent_moves;
 };
 
-/// The placement service's behaviour; `counts` (optional) must outlive the actor.
+/// The placement service's behaviour; `counts` (optional) must outlive the actor; `view`
+/// (optional) gets the cluster at the start and after each rebalance.
 caf::behavior placement_service(caf::stateful_actor<placement_service_state>* self,
-                                placement_config cfg, metrics* counts);
+                                placement_config cfg, metrics* counts,
+                                std::shared_ptr<cluster_view> view);
 
 /// Runs `kite-cloud placement` until a stop signal; writes the bound endpoint to `ready_file`
 /// (if not empty) once it accepts connections. Returns the process exit code.

@@ -191,6 +191,9 @@ struct placement_config {
   /// How often placed actors are weighed against the latest reports.
   std::chrono::milliseconds rebalance_interval{500};
   std::map<std::string, type_constraints> types;
+  /// Serve the live status page (/status, /status.json) on metrics.listen. Plain HTTP with no
+  /// authentication, unlike `kite status`: off unless asked for.
+  bool status_page = false;
 };
 
 /// Loads a worker config; the error lists every problem found, one per line.

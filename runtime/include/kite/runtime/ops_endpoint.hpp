@@ -50,12 +50,17 @@ public:
   /// Sets what /readyz checks; until then it answers 503 "starting".
   void ready_when(readiness_probe probe);
 
-  /// Serves `page` at `path` (such as "/status"); before serve() only.
+  /// Serves `page` at exactly `path` (such as "/status"); before serve() only (a
+  /// std::logic_error after).
   void add_page(const std::string& path, ops_page page);
 
   /// Serves on `listen` ("host:port"; port 0 picks a free one) on threads of its own; returns
   /// the bound port.
   caf::expected<int> serve(const std::string& listen);
+
+  /// Stops serving and waits for the server's threads, so nothing a probe or page reads is used
+  /// after; idempotent. Call it before what they read is gone.
+  void stop();
 
   /// The whole answer /readyz gives now: whether ready, and one line per check.
   std::pair<bool, std::string> readiness() const;
