@@ -10,6 +10,7 @@ KITE_PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache
   libcaf-dev cppzmq-dev libzmq3-dev libfmt-dev libspdlog-dev catch2 libyaml-cpp-dev
   prometheus-cpp-dev libsqlite3-dev libeigen3-dev zlib1g-dev systemd
+  prometheus # the Grafana dashboard's test runs its queries on one (docs/operations.md)
 )
 
 kite_install_packages() {
