@@ -5,9 +5,9 @@ KITE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 KITE_BUILD=${KITE_BUILD:-$KITE_ROOT/build}
 
 # Everything the build and the tests need, all from Debian 12 (the fuzzer's clang is extra:
-# see docs/fuzzing.md). Not kubernetes-client, whose kubectl the Kubernetes manifests' test uses: apt refuses it where
-# another kubectl package owns /usr/bin/kubectl, as on the development machines; that test takes
-# any kubectl and is skipped without one.
+# see docs/fuzzing.md). Not kubernetes-client, whose kubectl the Kubernetes manifests' test
+# uses: apt refuses it where another kubectl package owns /usr/bin/kubectl, as on the development
+# machines; that test takes any kubectl and is skipped without one.
 KITE_PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache
   libcaf-dev cppzmq-dev libzmq3-dev libfmt-dev libspdlog-dev catch2 libyaml-cpp-dev

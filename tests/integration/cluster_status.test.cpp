@@ -9,6 +9,7 @@
 #include "../runtime/http_get.hpp"
 #include "json_value.hpp"
 #include "loopback_cluster.hpp"
+#include "ops_port.hpp"
 
 using namespace std::chrono_literals;
 using namespace kite::test;
@@ -38,14 +39,6 @@ const json_value& actor_with_key(const json_value& status, const std::string& ke
     if (actor["key"].text == key) return actor;
   FAIL("status shows no actor with key " << key);
   throw std::logic_error("unreachable");
-}
-
-/// The port a process logged as "metrics on http://127.0.0.1:PORT/metrics".
-int metrics_port(const std::string& log_path) {
-  const std::string prefix = "metrics on http://127.0.0.1:";
-  REQUIRE(wait_for_text(log_path, prefix, 10s));
-  auto log = read_file(log_path);
-  return std::atoi(log.c_str() + log.find(prefix) + prefix.size());
 }
 
 } // namespace
@@ -107,10 +100,11 @@ types:
                        Contains("kite.summarize/robot-1-0") && Contains("robot-1 "));
 
   // The status page, and the JSON it reads, on the service's metrics port.
-  int port = metrics_port(cluster.placement_log());
+  int port = logged_metrics_port(cluster.placement_log());
   auto page = http_get(port, "/status");
   CHECK_THAT(page, Contains("200 OK") && Contains("text/html") && Contains("/status.json"));
-  auto served = http_get(port, "/status.json");
+  // The page reads what the service published at its last rebalance (every 200 ms here).
+  auto served = wait_for_answer(port, "/status.json", "robot-1-1", 5s);
   REQUIRE_THAT(served, Contains("200 OK"));
   auto from_page = parse_json(served.substr(served.find("\r\n\r\n") + 4));
   CHECK(from_page["actors"].items.size() == 2);

@@ -23,6 +23,7 @@
 #include "../runtime/http_get.hpp"
 #include "json_value.hpp"
 #include "loopback_cluster.hpp"
+#include "ops_port.hpp"
 #include "tcp_proxy.hpp"
 
 using namespace std::chrono_literals;
@@ -98,14 +99,6 @@ int free_port() {
   REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
   ::close(fd);
   return ntohs(addr.sin_port);
-}
-
-/// The port a process logged as "metrics on http://127.0.0.1:PORT/metrics".
-int metrics_port(const std::string& log_path) {
-  const std::string prefix = "metrics on http://127.0.0.1:";
-  REQUIRE(wait_for_text(log_path, prefix, 10s));
-  auto log = read_file(log_path);
-  return std::atoi(log.c_str() + log.find(prefix) + prefix.size());
 }
 
 /// The body of Prometheus's answer to GET `path`, after its status line when that is not 200
@@ -209,8 +202,8 @@ spool: {{ directory: {} }}
         std::pair{"kite-edge", std::vector{edge->log_path()}}}) {
     std::string addresses;
     for (const auto& log : logs)
-      addresses +=
-          fmt::format("{}\"127.0.0.1:{}\"", addresses.empty() ? "" : ", ", metrics_port(log));
+      addresses += fmt::format("{}\"127.0.0.1:{}\"", addresses.empty() ? "" : ", ",
+                               logged_metrics_port(log));
     targets += fmt::format("  - job_name: {}\n    static_configs: [{{ targets: [{}] }}]\n", job,
                            addresses);
   }

@@ -9,35 +9,11 @@
 #include "../runtime/http_get.hpp"
 #include "exposition.hpp"
 #include "loopback_cluster.hpp"
+#include "ops_port.hpp"
 
 using namespace std::chrono_literals;
 using namespace kite::test;
 using Catch::Contains;
-
-namespace {
-
-/// The port a process logged as "metrics on http://127.0.0.1:PORT/metrics".
-int metrics_port(const std::string& log_path) {
-  const std::string prefix = "metrics on http://127.0.0.1:";
-  REQUIRE(wait_for_text(log_path, prefix, 10s));
-  auto log = read_file(log_path);
-  return std::atoi(log.c_str() + log.find(prefix) + prefix.size());
-}
-
-/// Waits up to `timeout` for GET `path` on `port` to answer with `status` ("200 OK",
-/// "503 Service Unavailable"); returns the last answer.
-std::string wait_for_status(int port, const std::string& path, const std::string& status,
-                            std::chrono::seconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  auto answer = http_get(port, path);
-  while (answer.find(status) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(50ms);
-    answer = http_get(port, path);
-  }
-  return answer;
-}
-
-} // namespace
 
 TEST_CASE("a worker and an edge serve their supervision metrics on the port they log") {
   loopback_cluster cluster;
@@ -48,7 +24,7 @@ TEST_CASE("a worker and an edge serve their supervision metrics on the port they
   auto edge = cluster.start_edge(options);
   REQUIRE(wait_for_text(edge->log_path(), "kite.summary(\"robot-1\", 3,", 10s));
 
-  auto from_edge = http_get(metrics_port(edge->log_path()), "/metrics");
+  auto from_edge = http_get(logged_metrics_port(edge->log_path()), "/metrics");
   CHECK_THAT(from_edge, Contains("200 OK"));
   for (auto child : {"sensor", "smooth", "cloud"})
     CHECK_THAT(from_edge, Contains(std::string{"kite_supervisor_child_running{child=\""} + child +
@@ -59,7 +35,7 @@ TEST_CASE("a worker and an edge serve their supervision metrics on the port they
   CHECK_THAT(from_edge, Contains("kite_logical_actor_crashes_total{host=\"edge\"} 0"));
   CHECK_THAT(from_edge, Contains("kite_offload_answers_total{ran_on=\"edge\"} 0"));
   CHECK_THAT(from_edge, !Contains("kite_offload_answers_total{ran_on=\"worker\"} 0"));
-  auto from_worker = http_get(metrics_port(cluster.worker_log()), "/metrics");
+  auto from_worker = http_get(logged_metrics_port(cluster.worker_log()), "/metrics");
   CHECK_THAT(from_worker, Contains("kite_logical_actor_crashes_total{host=\"hosted\"} 0"));
   // The links' own counters: the edge's uplink is up, and frames flowed both ways.
   CHECK_THAT(from_edge, Contains("kite_link_up{link=\"" + cluster.endpoint() + "\"} 1"));
@@ -82,7 +58,7 @@ TEST_CASE("a worker's counters move as requests flow, read from two parsed scrap
   loopback_cluster cluster;
   cluster.worker_settings = "metrics: {listen: \"127.0.0.1:0\"}";
   auto& worker = cluster.start_worker();
-  int port = metrics_port(cluster.worker_log());
+  int port = logged_metrics_port(cluster.worker_log());
   auto before = parse_exposition(http_get(port, "/metrics"));
   auto edge = cluster.start_edge({"robot-1", 50, 20});
   REQUIRE(edge->wait_for(20s) == 0);
@@ -113,8 +89,8 @@ TEST_CASE("a worker is ready while it reaches placement, unready while placement
   cluster.start_placement(1);
   cluster.worker_settings = "metrics: {listen: \"127.0.0.1:0\"}";
   auto& worker = cluster.start_worker();
-  int port = metrics_port(cluster.worker_log());
-  auto ready = wait_for_status(port, "/readyz", "200 OK", 10s);
+  int port = logged_metrics_port(cluster.worker_log());
+  auto ready = wait_for_answer(port, "/readyz", "200 OK", 10s);
   CHECK_THAT(ready, Contains("200 OK") && Contains("placement tcp://127.0.0.1:"));
   // The link to the service is among the worker's links, and up.
   auto placement_up = "kite_link_up{link=\"" + cluster.placement_endpoint() + "\"}";
@@ -123,14 +99,14 @@ TEST_CASE("a worker is ready while it reaches placement, unready while placement
   cluster.placement().signal(SIGKILL);
   cluster.placement().wait_for(5s);
   // Declared down after heartbeat_misses (5) of 100 ms go unanswered.
-  auto unready = wait_for_status(port, "/readyz", "503", 10s);
+  auto unready = wait_for_answer(port, "/readyz", "503", 10s);
   CHECK_THAT(unready, Contains("503") && Contains("not ready") && Contains(": FAILING, down"));
   CHECK(parse_exposition(http_get(port, "/metrics")).at(placement_up) == 0);
   // Alive all the while: a probe that restarted it would not bring placement back.
   CHECK_THAT(http_get(port, "/healthz"), Contains("200 OK"));
 
   cluster.start_placement(1);
-  CHECK_THAT(wait_for_status(port, "/readyz", "200 OK", 10s), Contains("200 OK"));
+  CHECK_THAT(wait_for_answer(port, "/readyz", "200 OK", 10s), Contains("200 OK"));
   worker.signal(SIGTERM);
   CHECK(worker.wait_for(10s) == 0);
 }

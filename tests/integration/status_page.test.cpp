@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "loopback_cluster.hpp"
+#include "ops_port.hpp"
 
 using namespace std::chrono_literals;
 using namespace kite::test;
@@ -18,14 +19,6 @@ using Catch::Contains;
 namespace {
 
 constexpr const char* chromium = "/usr/bin/chromium";
-
-/// The port a process logged as "metrics on http://127.0.0.1:PORT/metrics".
-int metrics_port(const std::string& log_path) {
-  const std::string prefix = "metrics on http://127.0.0.1:";
-  REQUIRE(wait_for_text(log_path, prefix, 10s));
-  auto log = read_file(log_path);
-  return std::atoi(log.c_str() + log.find(prefix) + prefix.size());
-}
 
 /// Runs headless Chromium on `url` with `what` ("--dump-dom" or "--screenshot=FILE") after the
 /// page's scripts had `budget_ms` of virtual time; returns its exit code and output.
@@ -70,8 +63,10 @@ types:
   auto edge = cluster.start_edge(options);
   REQUIRE(wait_for_text(edge->log_path(), "robot-1-1) answered", 15s));
   REQUIRE(wait_for_text(edge->log_path(), "the service knows the paths to all 2 upstreams", 5s));
-  auto url =
-      "http://127.0.0.1:" + std::to_string(metrics_port(cluster.placement_log())) + "/status";
+  int port = logged_metrics_port(cluster.placement_log());
+  auto url = "http://127.0.0.1:" + std::to_string(port) + "/status";
+  // The page shows what the service published at its last rebalance.
+  REQUIRE_THAT(wait_for_answer(port, "/status.json", "robot-1-1", 5s), Contains("robot-1-1"));
 
   auto [code, dom] = run_chromium(cluster, url, "--dump-dom", 3000);
   INFO("chromium printed:\n" << dom);
