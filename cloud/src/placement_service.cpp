@@ -282,7 +282,7 @@ int run_placement(const placement_config& cfg, const std::string& ready_file) {
   }
   auto& served = **uplink;
   auto link_counts = std::make_shared<link_metrics>();
-  link_counts->add(served.endpoint(), *uplink, false);
+  link_counts->add(served.endpoint(), *uplink, link_role::server);
   counts.add(link_counts);
   server_handlers handlers;
   handlers.on_request = [&served, service](inbound_request& req) {

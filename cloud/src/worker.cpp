@@ -112,7 +112,7 @@ int run_worker(const worker_config& cfg, const registry& types, const std::strin
     return 1;
   }
   auto link_counts = std::make_shared<link_metrics>();
-  link_counts->add((*uplink)->endpoint(), *uplink, false);
+  link_counts->add((*uplink)->endpoint(), *uplink, link_role::actor_host);
   counts.add(link_counts);
   actor_host host{sys, types, **uplink, cfg.snapshots, cfg.supervision, &counts};
   (*uplink)->start(host.handlers());
@@ -126,7 +126,7 @@ int run_worker(const worker_config& cfg, const registry& types, const std::strin
       return 1;
     }
     placement = std::move(*client);
-    link_counts->add(cfg.placement.endpoint, placement->service_link(), true);
+    link_counts->add(cfg.placement.endpoint, placement->service_link(), link_role::client);
   }
   // Stops reporting before the host and the link it reads are gone.
   auto stop_reports = caf::detail::make_scope_guard([&] {

@@ -81,7 +81,7 @@ int run_edge(const edge_config& cfg, const registry& types) {
   }
   auto link_counts = std::make_shared<link_metrics>();
   for (const auto& uplink : uplinks)
-    link_counts->add(uplink->endpoint(), uplink, true);
+    link_counts->add(uplink->endpoint(), uplink, link_role::client);
   counts.add(link_counts);
   auto router = offload_router::start(sys, uplinks, cfg.offload, &types, cfg.supervision, &counts);
   std::shared_ptr<placement_client> placement;
@@ -93,7 +93,7 @@ int run_edge(const edge_config& cfg, const registry& types) {
       return 1;
     }
     placement = std::move(*client);
-    link_counts->add(cfg.placement.endpoint, placement->service_link(), true);
+    link_counts->add(cfg.placement.endpoint, placement->service_link(), link_role::client);
     // Paths are waited for as long as a request waits for a worker, plus the time a silent
     // upstream takes to be declared down (a far one needs several round trips to connect).
     router->follow(placement, cfg.offload.retry_interval + cfg.node.link.heartbeat_interval *

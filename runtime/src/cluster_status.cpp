@@ -9,10 +9,34 @@ namespace kite {
 
 namespace {
 
-/// `text` as a JSON string, quoted and escaped.
+/// The length of the valid UTF-8 sequence at `text[at]`, or 0 when it is not one.
+size_t utf8_length(const std::string& text, size_t at) {
+  auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
+  auto c = byte(at);
+  size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+  if (n == 0 || at + n > text.size()) return 0;
+  for (size_t i = 1; i < n; ++i)
+    if ((byte(at + i) >> 6) != 0x2) return 0;
+  return n;
+}
+
+/// `text` as a JSON string, quoted and escaped. Ids and keys come from peers: bytes that are not
+/// UTF-8 become U+FFFD, so strict parsers still read the whole answer.
 std::string quoted(const std::string& text) {
   std::string out = "\"";
-  for (unsigned char c : text) {
+  for (size_t at = 0; at < text.size();) {
+    auto n = utf8_length(text, at);
+    if (n == 0) {
+      out += "\\ufffd";
+      ++at;
+      continue;
+    }
+    if (n > 1) {
+      out.append(text, at, n);
+      at += n;
+      continue;
+    }
+    auto c = static_cast<unsigned char>(text[at++]);
     switch (c) {
     case '"':
       out += "\\\"";
@@ -30,13 +54,26 @@ std::string quoted(const std::string& text) {
       out += "\\t";
       break;
     default:
-      if (c < 0x20)
+      if (c < 0x20 || c == 0x7f)
         out += fmt::format("\\u{:04x}", c);
       else
         out += static_cast<char>(c);
     }
   }
   return out + "\"";
+}
+
+/// `text` safe to print on a terminal: control bytes, which a peer could use to rewrite the
+/// operator's screen, become \xNN.
+std::string printable(const std::string& text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (c < 0x20 || c == 0x7f)
+      out += fmt::format("\\x{:02x}", c);
+    else
+      out += static_cast<char>(c);
+  }
+  return out;
 }
 
 /// `x` as a JSON number; null when it has none (JSON has no inf or NaN).
@@ -107,33 +144,36 @@ std::string to_json(const cluster_status& status) {
 }
 
 std::string to_text(const cluster_status& status) {
-  std::string out = fmt::format("placement service {}, up {:.0f} s, at {} UTC\n", status.service,
-                                status.uptime_s, time_of_day(status.at_ms));
+  std::string out =
+      fmt::format("placement service {}, up {:.0f} s, at {} UTC\n", printable(status.service),
+                  status.uptime_s, time_of_day(status.at_ms));
   out += fmt::format("\nworkers ({})\n", status.workers.size());
   if (!status.workers.empty())
     out += fmt::format("  {:<24} {:>8} {:>8} {:>6} {:>7}  {}\n", "id", "backlog", "capacity", "cpu",
                        "actors", "heard");
   for (const auto& w : status.workers)
-    out += fmt::format("  {:<24} {:>8} {:>8} {:>5.0f}% {:>7}  {:.1f} s ago\n", w.id, w.backlog,
-                       w.capacity, w.cpu * 100, w.hosted, w.heard_s);
+    out += fmt::format("  {:<24} {:>8} {:>8} {:>5.0f}% {:>7}  {:.1f} s ago\n", printable(w.id),
+                       w.backlog, w.capacity, w.cpu * 100, w.hosted, w.heard_s);
   out += fmt::format("\nedges ({})\n", status.edges.size());
   for (const auto& e : status.edges) {
     std::string paths;
     for (const auto& p : e.paths)
-      paths += fmt::format("{}{} {}", paths.empty() ? "" : ", ", p.worker, millis(p.rtt_s));
-    out += fmt::format("  {:<24} backlog {:<6} rtt: {}\n", e.id, e.backlog,
+      paths +=
+          fmt::format("{}{} {}", paths.empty() ? "" : ", ", printable(p.worker), millis(p.rtt_s));
+    out += fmt::format("  {:<24} backlog {:<6} rtt: {}\n", printable(e.id), e.backlog,
                        paths.empty() ? "no paths measured yet" : paths);
   }
   out += fmt::format("\nlogical actors ({})\n", status.actors.size());
   if (!status.actors.empty())
     out += fmt::format("  {:<40} {:<24} {:<24} {:>8}\n", "actor", "runs on", "for edge", "req/s");
   for (const auto& a : status.actors)
-    out += fmt::format("  {:<40} {:<24} {:<24} {:>8.1f}\n", a.type + "/" + a.key,
-                       a.on_edge ? a.host + " (edge)" : a.host, a.edge, a.rate);
+    out +=
+        fmt::format("  {:<40} {:<24} {:<24} {:>8.1f}\n", printable(a.type + "/" + a.key),
+                    printable(a.on_edge ? a.host + " (edge)" : a.host), printable(a.edge), a.rate);
   out += fmt::format("\nrecent events ({})\n", status.events.size());
   for (const auto& e : status.events)
-    out +=
-        fmt::format("  {} {:<12} {:<32} {}\n", time_of_day(e.at_ms), e.kind, e.subject, e.detail);
+    out += fmt::format("  {} {:<12} {:<32} {}\n", time_of_day(e.at_ms), printable(e.kind),
+                       printable(e.subject), printable(e.detail));
   return out;
 }
 

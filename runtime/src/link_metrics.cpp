@@ -47,9 +47,9 @@ void add_histogram(prometheus::MetricFamily& f, std::vector<prometheus::ClientMe
 
 } // namespace
 
-void link_metrics::add(std::string name, std::weak_ptr<const link> l, bool client) {
+void link_metrics::add(std::string name, std::weak_ptr<const link> l, link_role role) {
   std::lock_guard<std::mutex> guard{mutex_};
-  links_.push_back({std::move(name), std::move(l), client});
+  links_.push_back({std::move(name), std::move(l), role});
 }
 
 std::vector<prometheus::MetricFamily> link_metrics::Collect() const {
@@ -81,7 +81,7 @@ std::vector<prometheus::MetricFamily> link_metrics::Collect() const {
                         "could start (its relay, or its previous answer)",
                         MetricType::Histogram);
   std::lock_guard<std::mutex> guard{mutex_};
-  for (const auto& [name, weak, client] : links_) {
+  for (const auto& [name, weak, role] : links_) {
     auto l = weak.lock();
     if (!l) continue; // stopped and gone
     const auto& s = l->stats();
@@ -95,15 +95,16 @@ std::vector<prometheus::MetricFamily> link_metrics::Collect() const {
                  s.frame_errors[r].load());
     add_sample(failures, {{"link", name}}, s.send_failures.load());
     add_sample(held, {{"link", name}}, s.frames_held.load());
-    if (client) {
+    if (role == link_role::client) {
       add_sample(up, {{"link", name}}, l->up() ? 1 : 0);
       add_sample(rtt, {{"link", name}}, s.rtt_ewma_ns.load() / 1e9);
       continue;
     }
     add_sample(refused, {{"link", name}}, s.refused_keys.load());
+    if (role != link_role::actor_host) continue;
     for (const auto& [type, load] : l->actor_loads()) {
-      add_sample(depth, {{"type", type}}, static_cast<double>(load.backlog));
-      add_histogram(service, {{"type", type}}, load);
+      add_sample(depth, {{"link", name}, {"type", type}}, static_cast<double>(load.backlog));
+      add_histogram(service, {{"link", name}, {"type", type}}, load);
     }
   }
   return {frames, bytes, errors, failures, held, up, rtt, refused, depth, service};

@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "../runtime/http_get.hpp"
-#include "json_value.hpp"
+#include "../runtime/json_value.hpp"
 #include "loopback_cluster.hpp"
 #include "ops_port.hpp"
 

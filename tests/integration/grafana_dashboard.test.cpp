@@ -21,7 +21,7 @@
 #include <fmt/format.h>
 
 #include "../runtime/http_get.hpp"
-#include "json_value.hpp"
+#include "../runtime/json_value.hpp"
 #include "loopback_cluster.hpp"
 #include "ops_port.hpp"
 #include "tcp_proxy.hpp"

@@ -6,8 +6,11 @@
 #include <cstdlib>
 #include <thread>
 
+#include <fmt/format.h>
+
 #include "../runtime/http_get.hpp"
 #include "exposition.hpp"
+#include "kite/runtime/link.hpp"
 #include "loopback_cluster.hpp"
 #include "ops_port.hpp"
 
@@ -70,12 +73,21 @@ TEST_CASE("a worker's counters move as requests flow, read from two parsed scrap
   CHECK(after["kite_link_bytes_total" + link] > before["kite_link_bytes_total" + link]);
   // Each of them was served by kite.summarize: counted in its service time histogram, none left
   // in its queue.
-  const std::string type = "{type=\"kite.summarize\"}";
+  const std::string series = "link=\"" + cluster.endpoint() + "\",type=\"kite.summarize\"";
+  const std::string type = "{" + series + "}";
   CHECK(after["kite_actor_service_seconds_count" + type] >= 5);
-  CHECK(after["kite_actor_service_seconds_bucket{type=\"kite.summarize\",le=\"+Inf\"}"] ==
-        after["kite_actor_service_seconds_count" + type]);
   CHECK(after["kite_actor_service_seconds_sum" + type] > 0);
   CHECK(after.at("kite_actor_queue_depth" + type) == 0);
+  // Buckets are cumulative: each counts the answers at most its bound, +Inf counts them all.
+  double below = 0;
+  for (double bound : kite::service_time_buckets()) {
+    auto bucket = fmt::format("kite_actor_service_seconds_bucket{{{},le=\"{}\"}}", series, bound);
+    REQUIRE(after.count(bucket) == 1);
+    CHECK(after[bucket] >= below);
+    below = after[bucket];
+  }
+  CHECK(after.at("kite_actor_service_seconds_bucket{" + series + ",le=\"+Inf\"}") ==
+        after["kite_actor_service_seconds_count" + type]);
   CHECK(after.at("kite_link_refused_keys_total{link=\"" + cluster.endpoint() + "\"}") == 0);
   CHECK(after["kite_uptime_seconds"] > before["kite_uptime_seconds"]);
   CHECK(after["process_cpu_seconds_total"] > 0);

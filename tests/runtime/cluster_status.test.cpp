@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "json_value.hpp"
+
 using Catch::Contains;
 
 namespace {
@@ -46,4 +48,18 @@ TEST_CASE("cluster status: text gives a section each, with RTTs in milliseconds"
                        Contains("logical actors (1)") && Contains("recent events (1)"));
   CHECK_THAT(text, Contains("rtt: worker-1 2.10 ms, worker-2 20.50 ms"));
   CHECK_THAT(text, Contains("robotics.mapper/robot-1") && Contains("14:54:42 move"));
+}
+
+TEST_CASE("cluster status: text from peers that is not UTF-8 or holds control bytes is still one "
+          "valid JSON document, and harmless on a terminal") {
+  auto status = two_workers_one_edge();
+  // A key with a terminal escape, a byte that starts no UTF-8 sequence, and a valid "é".
+  status.actors[0].key = "robot\x1b[2J-\xff-\xc3\xa9";
+  auto json = kite::test::parse_json(kite::to_json(status));
+  CHECK(json["actors"][0]["key"].text == "robot\x1b[2J-\xef\xbf\xbd-\xc3\xa9");
+  CHECK(json["workers"].items.size() == 2);
+  CHECK(json["events"][0]["detail"].text == "for robot-1: worker-2 -> worker-1");
+  auto text = kite::to_text(status);
+  CHECK_THAT(text, Contains("robotics.mapper/robot\\x1b[2J-"));
+  CHECK(text.find('\x1b') == std::string::npos);
 }

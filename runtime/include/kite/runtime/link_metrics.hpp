@@ -13,12 +13,21 @@
 
 namespace kite {
 
+/// What a link is to its node, which decides the families beyond its frame counters.
+enum class link_role {
+  /// A client link: whether it is up, and its RTT.
+  client,
+  /// A worker's server link: refused keys, and queue depth and service times per actor type.
+  actor_host,
+  /// Another server link (the placement service's): refused keys.
+  server,
+};
+
 /// Collects the stats of the links added to it, while they exist; thread-safe.
 class link_metrics : public prometheus::Collectable {
 public:
-  /// Reports `l` under the label link="`name`" (the endpoint it connects to or binds); a
-  /// client link also reports whether it is up and its RTT.
-  void add(std::string name, std::weak_ptr<const link> l, bool client);
+  /// Reports `l` under the label link="`name`" (the endpoint it connects to or binds).
+  void add(std::string name, std::weak_ptr<const link> l, link_role role);
 
   std::vector<prometheus::MetricFamily> Collect() const override;
 
@@ -26,7 +35,7 @@ private:
   struct entry {
     std::string name;
     std::weak_ptr<const link> l;
-    bool client;
+    link_role role;
   };
 
   mutable std::mutex mutex_;

@@ -71,6 +71,20 @@ private:
     at_ += s.size();
     return true;
   }
+  /// Appends code point `code` (of the Basic Multilingual Plane, which one \\u escape holds) as
+  /// UTF-8.
+  static void append_utf8(std::string& out, unsigned long code) {
+    if (code < 0x80) {
+      out += static_cast<char>(code);
+    } else if (code < 0x800) {
+      out += static_cast<char>(0xc0 | (code >> 6));
+      out += static_cast<char>(0x80 | (code & 0x3f));
+    } else {
+      out += static_cast<char>(0xe0 | (code >> 12));
+      out += static_cast<char>(0x80 | ((code >> 6) & 0x3f));
+      out += static_cast<char>(0x80 | (code & 0x3f));
+    }
+  }
   std::string string() {
     expect('"');
     std::string out;
@@ -102,8 +116,7 @@ private:
         if (at_ + 4 > in_.size()) fail("a short \\u escape");
         auto code = std::strtoul(in_.substr(at_, 4).c_str(), nullptr, 16);
         at_ += 4;
-        if (code > 0x7f) fail("a \\u escape beyond ASCII, which tests do not expect");
-        out += static_cast<char>(code);
+        append_utf8(out, code);
         break;
       }
       default:
