@@ -1,6 +1,5 @@
 // kite-cloud: the cloud side's processes. `worker` hosts logical actors; `placement` decides
 // where each of them runs.
-#include <cctype>
 #include <cstdio>
 #include <string>
 
@@ -33,15 +32,6 @@ bool start_logging(const kite::cli_args& args, const kite::node_config& node) {
   return true;
 }
 
-/// Whether `id` is a name logs, labels and hellos carry as it is.
-bool plain_name(const std::string& id) {
-  if (id.empty() || id.size() > 128) return false;
-  for (char c : id)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-')
-      return false;
-  return true;
-}
-
 } // namespace
 
 int main(int argc, char** argv) {
@@ -64,7 +54,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "%s\n", kite::describe(cfg.error()).c_str());
       return 1;
     }
-    if (!args->get("node-id").empty()) {
+    if (args->options.count("node-id") > 0) {
       std::fputs("kite-cloud: --node-id is for workers; the placement service has one id\n",
                  stderr);
       return 2;
@@ -77,12 +67,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", kite::describe(cfg.error()).c_str());
     return 1;
   }
-  if (auto id = args->get("node-id"); !id.empty()) {
-    if (!plain_name(id)) {
-      std::fprintf(stderr,
-                   "kite-cloud: --node-id '%s': expected up to 128 letters, digits, '.', '_' or "
-                   "'-'\n",
-                   id.c_str());
+  if (args->options.count("node-id") > 0) {
+    auto id = args->get("node-id");
+    if (auto err = kite::check_node_id("node-id", id)) {
+      std::fprintf(stderr, "kite-cloud: %s\n", kite::describe(err).c_str());
       return 2;
     }
     cfg->node.node_id = id;

@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -84,20 +83,6 @@ int validate(int argc, char** argv) {
   return 0;
 }
 
-/// A public key given on the command line: Z85 text, or the .pub file `kite keygen` wrote.
-caf::expected<std::string> public_key_arg(const std::string& arg) {
-  if (kite::is_z85_key(arg)) return arg;
-  std::ifstream in{arg};
-  std::string key;
-  if (!in || !std::getline(in, key))
-    return kite::make_error(kite::errc::usage,
-                            "--server-key '" + arg + "': neither a Z85 key nor a readable file");
-  if (!kite::is_z85_key(key))
-    return kite::make_error(kite::errc::usage,
-                            "--server-key " + arg + ": the first line is not a Z85 public key");
-  return key;
-}
-
 int status(int argc, char** argv) {
   // --json takes no value; the other options do.
   bool json = false;
@@ -125,21 +110,23 @@ int status(int argc, char** argv) {
   kite::status_query_settings settings;
   settings.endpoint = args->get("placement");
   settings.node_id = args->get("node-id", "kite-status-" + std::to_string(::getpid()));
-  auto timeout = args->get("timeout", "5000");
-  if (timeout.find_first_not_of("0123456789") != std::string::npos || timeout.size() > 7 ||
-      std::stol(timeout) == 0) {
-    std::fprintf(stderr, "kite status: --timeout '%s': expected milliseconds, 1 to 9999999\n",
-                 timeout.c_str());
-    return 2;
-  }
-  settings.timeout = std::chrono::milliseconds{std::stol(timeout)};
-  auto server_key = public_key_arg(args->get("server-key"));
+  auto timeout = kite::parse_whole_number("timeout", args->get("timeout", "5000"), 1, 600000);
+  auto server_key = kite::read_public_key("--server-key", args->get("server-key"));
   auto keys = kite::load_secret_key(args->get("key"));
-  if (!server_key || !keys) {
-    std::fprintf(stderr, "kite status: %s\n",
-                 kite::describe(server_key ? keys.error() : server_key.error()).c_str());
+  caf::error bad;
+  if (auto id = kite::check_node_id("node-id", settings.node_id))
+    bad = id;
+  else if (!timeout)
+    bad = timeout.error();
+  else if (!server_key)
+    bad = server_key.error();
+  else if (!keys)
+    bad = keys.error();
+  if (bad) {
+    std::fprintf(stderr, "kite status: %s\n", kite::describe(bad).c_str());
     return 2;
   }
+  settings.timeout = std::chrono::milliseconds{*timeout};
   settings.server_key = *server_key;
   settings.own_keys = *keys;
   auto answer = kite::query_cluster_status(settings);

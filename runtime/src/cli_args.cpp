@@ -1,6 +1,8 @@
 #include "kite/runtime/cli_args.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <charconv>
 
 #include <fmt/format.h>
 
@@ -43,6 +45,28 @@ caf::expected<cli_args> parse_cli(int argc, char** argv, int first,
     out.options[name] = value;
   }
   return out;
+}
+
+caf::expected<uint64_t> parse_whole_number(const std::string& option, const std::string& value,
+                                           uint64_t least, uint64_t most) {
+  uint64_t out = 0;
+  auto end = value.data() + value.size();
+  auto [stop, problem] = std::from_chars(value.data(), end, out);
+  if (value.empty() || problem != std::errc{} || stop != end || out < least || out > most)
+    return make_error(errc::usage, fmt::format("--{} '{}': expected a whole number from {} to {}",
+                                               option, value, least, most));
+  return out;
+}
+
+caf::error check_node_id(const std::string& option, const std::string& value) {
+  bool plain =
+      !value.empty() && value.size() <= 128 && std::all_of(value.begin(), value.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+      });
+  if (plain) return {};
+  return make_error(errc::usage, fmt::format("--{} '{}': expected 1 to 128 letters, digits, '.', "
+                                             "'_' or '-'",
+                                             option, value));
 }
 
 } // namespace kite

@@ -81,6 +81,19 @@ bool is_z85_key(const std::string& text) {
   return zmq_z85_decode(raw.data(), text.c_str()) != nullptr;
 }
 
+caf::expected<std::string> read_public_key(const std::string& what, const std::string& arg) {
+  if (is_z85_key(arg)) return arg;
+  std::ifstream in{arg};
+  std::string key;
+  if (!in)
+    return make_error(errc::key,
+                      fmt::format("{} '{}': neither a Z85 key nor a readable file", what, arg));
+  if (!std::getline(in, key) || !is_z85_key(key))
+    return make_error(errc::key,
+                      fmt::format("{} '{}': its first line is not a Z85 public key", what, arg));
+  return key;
+}
+
 std::string fingerprint(const std::string& z85_public_key) {
   std::array<uint8_t, 32> raw{};
   if (!is_z85_key(z85_public_key) || zmq_z85_decode(raw.data(), z85_public_key.c_str()) == nullptr)

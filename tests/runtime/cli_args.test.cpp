@@ -33,3 +33,21 @@ TEST_CASE("cli: an unknown option suggests the nearest one, a missing value is n
   REQUIRE_FALSE(missing);
   CHECK(kite::describe(missing.error()) == "option --config needs a value");
 }
+
+TEST_CASE("cli: a whole number option is in its range, or an error naming option and range") {
+  CHECK(*kite::parse_whole_number("timeout", "1500", 1, 600000) == 1500);
+  for (auto bad : {"", "0", "-5", "+5", " 5", "5ms", "600001", "99999999999999999999999"}) {
+    auto parsed = kite::parse_whole_number("timeout", bad, 1, 600000);
+    REQUIRE_FALSE(parsed);
+    CHECK(kite::describe(parsed.error()) ==
+          std::string{"--timeout '"} + bad + "': expected a whole number from 1 to 600000");
+  }
+}
+
+TEST_CASE("cli: a node id is 1 to 128 plain characters, as a Kubernetes pod name is") {
+  CHECK_FALSE(kite::check_node_id("node-id", "kite-worker-7d9f8b6c5-x2x9q"));
+  CHECK_FALSE(kite::check_node_id("node-id", "worker_1.zone-a"));
+  for (auto bad : {std::string{}, std::string{"a b"}, std::string{"w\n1"}, std::string(129, 'w')})
+    CHECK(kite::describe(kite::check_node_id("node-id", bad)) ==
+          "--node-id '" + bad + "': expected 1 to 128 letters, digits, '.', '_' or '-'");
+}

@@ -4,6 +4,8 @@
 
 #include <sys/stat.h>
 
+#include <fstream>
+
 #include "kite/runtime/error.hpp"
 #include "temp_dir.hpp"
 
@@ -52,4 +54,29 @@ TEST_CASE("keys: garbage in a key file and malformed keys are recognised") {
   CHECK(kite::fingerprint("short") == "invalid-key");
   const unsigned char raw[8] = {0xde, 0xad, 0xbe, 0xef, 0, 1, 2, 3};
   CHECK(kite::fingerprint_raw(raw, sizeof(raw)) == "de:ad:be:ef:00:01:02:03");
+}
+
+TEST_CASE("keys: a public key is taken as Z85 text or from the .pub file keygen wrote") {
+  kite::test::temp_dir dir;
+  auto keys = kite::generate_keypair();
+  REQUIRE(keys);
+  auto prefix = dir.path() + "/service";
+  REQUIRE_FALSE(kite::write_keypair(*keys, prefix));
+  CHECK(*kite::read_public_key("--server-key", keys->public_key) == keys->public_key);
+  CHECK(*kite::read_public_key("--server-key", prefix + ".pub") == keys->public_key);
+  auto missing = kite::read_public_key("--server-key", dir.path() + "/nothing.pub");
+  REQUIRE_FALSE(missing);
+  CHECK_THAT(kite::describe(missing.error()),
+             Catch::Contains("--server-key '" + dir.path() +
+                             "/nothing.pub': neither a Z85 key nor a readable file"));
+  // A readable file that holds no key, such as a config given by mistake.
+  auto config = dir.path() + "/worker.yaml";
+  {
+    std::ofstream out{config};
+    out << "kind: worker\n";
+  }
+  auto wrong = kite::read_public_key("--server-key", config);
+  REQUIRE_FALSE(wrong);
+  CHECK_THAT(kite::describe(wrong.error()),
+             Catch::Contains("its first line is not a Z85 public key"));
 }

@@ -22,6 +22,10 @@ caf::error write_keypair(const keypair& keys, const std::string& prefix);
 /// Reads a secret key file, refusing one that group or others may read.
 caf::expected<keypair> load_secret_key(const std::string& path);
 
+/// A public key as an operator gives one: Z85 text, or the path of the .pub file `kite keygen`
+/// wrote; an error naming `what` (such as "--server-key") and the problem otherwise.
+caf::expected<std::string> read_public_key(const std::string& what, const std::string& arg);
+
 /// Tells whether `text` is a well-formed Z85 CURVE key.
 bool is_z85_key(const std::string& text);
 
