@@ -1350,6 +1350,13 @@ void link::hand_over(const caf::actor& dest, const inbound_request& req) {
                caf::make_message(snapshot_atom::value));
 }
 
+const std::vector<double>& service_time_buckets() {
+  // From a fast in-memory handler (0.5 ms) to a heavy offloaded one (10 s).
+  static const std::vector<double> bounds{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                          0.1,    0.25,  0.5,    1,     2.5,  5,     10};
+  return bounds;
+}
+
 relay_load link::load() {
   return impl_->relays.load();
 }

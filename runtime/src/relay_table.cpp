@@ -2,17 +2,6 @@
 
 #include <algorithm>
 
-namespace kite {
-
-const std::vector<double>& service_time_buckets() {
-  // From a fast in-memory handler (0.5 ms) to a heavy offloaded one (10 s).
-  static const std::vector<double> bounds{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-                                          0.1,    0.25,  0.5,    1,     2.5,  5,     10};
-  return bounds;
-}
-
-} // namespace kite
-
 namespace kite::detail {
 
 void relay_table::count_in_flight(const std::string& type, int change) {

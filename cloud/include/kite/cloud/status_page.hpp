@@ -1,4 +1,4 @@
-// The placement service's live status page (cloud/status_page/status.html), built into the
+// The placement service's live status page (cloud/src/status_page.html), built into the
 // binary so the service serves it with nothing else installed.
 #pragma once
 
