@@ -72,9 +72,10 @@ readiness_probe worker_readiness(const link& served, const placement_client* pla
     auto failure = served.failure();
     out.push_back({"link " + served.endpoint(), !failure,
                    failure ? describe(failure) : std::string{"serving"}});
-    if (placement != nullptr)
-      out.push_back(
-          {"placement " + placement_endpoint, placement->up(), placement->up() ? "up" : "down"});
+    if (placement != nullptr) {
+      bool up = placement->up(); // once: the line must not contradict itself
+      out.push_back({"placement " + placement_endpoint, up, up ? "up" : "down"});
+    }
     return out;
   };
 }

@@ -35,9 +35,10 @@ readiness_probe edge_readiness(const std::vector<std::shared_ptr<link>>& uplinks
         up += uplink->up() ? 1 : 0;
       out.push_back({"upstreams", up > 0, fmt::format("{} of {} up", up, uplinks.size())});
     }
-    if (placement != nullptr)
-      out.push_back(
-          {"placement " + placement_endpoint, placement->up(), placement->up() ? "up" : "down"});
+    if (placement != nullptr) {
+      bool up = placement->up(); // once: the line must not contradict itself
+      out.push_back({"placement " + placement_endpoint, up, up ? "up" : "down"});
+    }
     return out;
   };
 }
