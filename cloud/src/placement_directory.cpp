@@ -117,6 +117,13 @@ host_view placement_directory::as_placed(host_view view, const placed_actor& act
   return view;
 }
 
+std::optional<placement_answer> placement_directory::where(const std::string& type,
+                                                           const std::string& key) const {
+  auto i = placed_.find({type, key});
+  if (i == placed_.end()) return std::nullopt;
+  return i->second.where;
+}
+
 std::optional<placement_answer> placement_directory::adopt(const std::string& edge,
                                                            const std::string& type,
                                                            const std::string& key,

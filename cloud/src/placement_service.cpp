@@ -92,14 +92,15 @@ void deliver_moves(service_actor* self, const std::string& edge) {
   self->state.watches.erase(w);
 }
 
-/// Keeps `move` among the recent events status shows.
-void note_move(placement_service_state& st, const actor_move& move) {
+/// Keeps `move` among the recent events status shows, as `kind`: "move" when the service
+/// rebalanced, "failover" when an edge moved the actor itself.
+void note_move(placement_service_state& st, const actor_move& move, const char* kind) {
   auto where = [](const placement_answer& at) {
     return at.on_edge ? at.host + " (edge)" : at.host;
   };
   auto now = std::chrono::system_clock::now().time_since_epoch();
   st.recent_moves.push_back(
-      {std::chrono::duration_cast<std::chrono::milliseconds>(now).count(), "move",
+      {std::chrono::duration_cast<std::chrono::milliseconds>(now).count(), kind,
        move.type + "/" + move.key,
        fmt::format("for {}: {} -> {}", move.edge, where(move.from), where(move.to))});
   // Enough to see what happened lately; status is not a log.
@@ -131,7 +132,7 @@ void rebalance(service_actor* self) {
           ->counter("kite_placement_moves_total", "Logical actors the placement service moved",
                     {{"to", move.to.on_edge ? "edge" : "worker"}})
           .Increment();
-    note_move(st, move);
+    note_move(st, move, "move");
     st.moves[move.edge][{move.type, move.key}] =
         to_decision(move.type, move.key, move.to, st.lease);
     deliver_moves(self, move.edge);
@@ -187,9 +188,13 @@ caf::behavior placement_service(service_actor* self, placement_config cfg, metri
         auto& dir = *self->state.directory;
         dir.report(to_report(msg), clock_type::now());
         for (const auto& actor : msg.placed) {
-          auto stands = dir.adopt(msg.edge, actor.type, actor.key,
-                                  actor.worker.empty() ? placement_answer{msg.edge, true, 0}
-                                                       : placement_answer{actor.worker, false, 0});
+          auto where = actor.worker.empty() ? placement_answer{msg.edge, true, 0}
+                                            : placement_answer{actor.worker, false, 0};
+          auto before = dir.where(actor.type, actor.key);
+          auto stands = dir.adopt(msg.edge, actor.type, actor.key, where);
+          // The edge moved it itself (its worker went down): status shows that move too.
+          if (!stands && before && (before->host != where.host || before->on_edge != where.on_edge))
+            note_move(self->state, {msg.edge, actor.type, actor.key, *before, where}, "failover");
           // The edge missed a decision (lost with a connection, or made before it knew the
           // worker): tell it again on its watch.
           if (stands)
@@ -205,7 +210,11 @@ caf::behavior placement_service(service_actor* self, placement_config cfg, metri
         return placement_ack{dir.placed()};
       },
       [self](const placement_query& msg) -> caf::result<placement_decision> {
+        auto before = self->state.directory->where(msg.type, msg.key);
         auto where = self->state.directory->place(msg.edge, msg.type, msg.key, clock_type::now());
+        // Placed anew because its host is gone: status shows the move.
+        if (where && before && (before->host != where->host || before->on_edge != where->on_edge))
+          note_move(self->state, {msg.edge, msg.type, msg.key, *before, *where}, "failover");
         if (self->state.counts != nullptr)
           self->state.counts
               ->counter("kite_placement_queries_total",

@@ -173,3 +173,39 @@ TEST_CASE("a worker paused past its lease is lost to the placement service, then
   worker.signal(SIGTERM);
   CHECK(worker.wait_for(10s) == 0);
 }
+
+TEST_CASE("kite status shows an actor's failover when its worker is killed") {
+  loopback_cluster cluster;
+  cluster.start_placement(2, "worker_timeout: 1s\nrebalance_interval: 100ms");
+  cluster.start_worker(0);
+  cluster.start_worker(1);
+  edge_options options;
+  options.rate_hz = 20;
+  options.count = 400; // 20 s: alive through the failover
+  auto edge = cluster.start_edge(options);
+  REQUIRE(wait_for_text(edge->log_path(), ", robot-1) answered", 15s));
+  auto [code, out] = kite_status(cluster, cluster.dir() + "/edge.key", {"--json"});
+  REQUIRE(code == 0);
+  auto first = parse_json(out)["actors"][0]["host"].text;
+  REQUIRE((first == "worker-1" || first == "worker-2"));
+  auto other = first == "worker-1" ? "worker-2" : "worker-1";
+
+  cluster.worker(first == "worker-1" ? 0 : 1).kill_now();
+  auto deadline = std::chrono::steady_clock::now() + 15s;
+  std::string failover;
+  while (failover.empty() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(200ms);
+    std::tie(code, out) = kite_status(cluster, cluster.dir() + "/edge.key", {"--json"});
+    if (code != 0) continue;
+    auto status = parse_json(out);
+    for (const auto& event : status["events"].items)
+      if (event["kind"].text == "failover") failover = event["detail"].text;
+  }
+  INFO("kite status printed:\n"
+       << out << "\nplacement log:\n"
+       << read_file(cluster.placement_log()));
+  CHECK(failover == std::string{"for robot-1: "} + first + " -> " + other);
+  CHECK(parse_json(out)["actors"][0]["host"].text == other);
+  edge->signal(SIGTERM);
+  CHECK(edge->wait_for(10s) == 0);
+}

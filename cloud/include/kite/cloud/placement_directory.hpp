@@ -94,6 +94,9 @@ public:
   std::optional<placement_answer> adopt(const std::string& edge, const std::string& type,
                                         const std::string& key, const placement_answer& where);
 
+  /// Where (type, key) is placed now, if it is.
+  std::optional<placement_answer> where(const std::string& type, const std::string& key) const;
+
   /// Where (type, key) runs for `edge`: where it was placed while that host lives, else a new
   /// host (under a new epoch) by the policy; an error naming why nothing is eligible.
   caf::expected<placement_answer> place(const std::string& edge, const std::string& type,

@@ -81,7 +81,8 @@ template <class Inspector> typename Inspector::result_type inspect(Inspector& f,
 struct cluster_event {
   /// Wall-clock time, in milliseconds since the Unix epoch.
   int64_t at_ms = 0;
-  /// "move", "worker_lost" or "edge_lost".
+  /// "move" (the service rebalanced), "failover" (an edge moved it), "worker_lost" or
+  /// "edge_lost".
   std::string kind;
   /// What it was about: "type/key" for a move, the node's id for a loss.
   std::string subject;
