@@ -10,6 +10,7 @@
 #include "../runtime/json_value.hpp"
 #include "loopback_cluster.hpp"
 #include "ops_port.hpp"
+#include "pinned_cluster.hpp"
 
 using namespace std::chrono_literals;
 using namespace kite::test;
@@ -46,23 +47,9 @@ const json_value& actor_with_key(const json_value& status, const std::string& ke
 TEST_CASE("kite status and the status page show the workers, the edge's paths and where the "
           "test placed each actor") {
   loopback_cluster cluster;
-  // Only worker-2 may run kite.summarize: where its actors go is the test's choice.
-  cluster.start_placement(2, R"(metrics: { listen: "127.0.0.1:0" }
-status_page: true
-rebalance_interval: 200ms
-types:
-  kite.summarize: { labels: { zone: far } })");
-  cluster.start_worker(0);
-  cluster.worker_settings = "labels: { zone: far }";
-  cluster.start_worker(1);
-  edge_options options;
-  options.keys = 2;
-  options.rate_hz = 20;
-  options.count = 400; // 20 s: alive while the test asks
-  auto edge = cluster.start_edge(options);
-  // Both actors answered, and a report has named the paths to both workers since.
-  REQUIRE(wait_for_text(edge->log_path(), "robot-1-1) answered", 15s));
-  REQUIRE(wait_for_text(edge->log_path(), "the service knows the paths to all 2 upstreams", 5s));
+  // Only worker-2 may run kite.summarize: where its actors go is the test's choice. The edge
+  // runs 20 s, alive while the test asks.
+  auto edge = start_pinned_cluster(cluster, "rebalance_interval: 200ms\n", 20);
 
   auto [code, out] = kite_status(cluster, cluster.dir() + "/edge.key", {"--json"});
   INFO("kite status printed:\n" << out);

@@ -24,7 +24,7 @@
 #include "../runtime/json_value.hpp"
 #include "loopback_cluster.hpp"
 #include "ops_port.hpp"
-#include "tcp_proxy.hpp"
+#include "proxied_workers.hpp"
 
 using namespace std::chrono_literals;
 using namespace kite::test;
@@ -166,19 +166,8 @@ TEST_CASE("every query of the Grafana dashboard returns data from a live cluster
   loopback_cluster cluster;
   cluster.start_placement(2, placement_settings);
   // Workers at 2 and 20 ms RTT: the actors start on the near one, and move when it turns far.
-  cluster.worker_settings = "metrics: {listen: \"127.0.0.1:0\"}";
-  std::vector<std::unique_ptr<tcp_proxy>> proxies;
-  for (auto one_way : {1ms, 10ms}) {
-    cluster.start_worker(proxies.size());
-    auto proxy = tcp_proxy::start(port_of(cluster.endpoint(proxies.size())));
-    REQUIRE(proxy);
-    impairment delay;
-    delay.delay = one_way;
-    (*proxy)->set(direction::upstream, delay);
-    (*proxy)->set(direction::downstream, delay);
-    cluster.route_through(proxies.size(), (*proxy)->endpoint());
-    proxies.push_back(std::move(*proxy));
-  }
+  const std::string with_metrics = "metrics: {listen: \"127.0.0.1:0\"}";
+  auto proxies = start_proxied_workers(cluster, {1ms, 10ms}, with_metrics, with_metrics);
   // An upload sink, so the spool's families exist; the source runs until the test ends.
   edge_options options;
   options.metrics = true;

@@ -15,7 +15,7 @@
 
 #include "../fault/edge_log.hpp"
 #include "loopback_cluster.hpp"
-#include "tcp_proxy.hpp"
+#include "proxied_workers.hpp"
 
 using namespace std::chrono_literals;
 using namespace kite::test;
@@ -23,6 +23,9 @@ using namespace kite::test;
 namespace {
 
 constexpr uint32_t actor_count = 4;
+
+/// Three workers at 2, 20 and 80 ms RTT (the delay each way is half).
+const std::vector<std::chrono::milliseconds> rtt_2_20_80{1ms, 10ms, 40ms};
 
 /// Waits up to `timeout` for `path` to hold `needle` at least `times` times.
 bool wait_for_count(const std::string& path, const std::string& needle, size_t times,
@@ -33,27 +36,6 @@ bool wait_for_count(const std::string& path, const std::string& needle, size_t t
     std::this_thread::sleep_for(50ms);
   }
   return true;
-}
-
-/// Starts workers 0, 1 and 2 behind proxies at 2, 20 and 80 ms RTT, which edges started from
-/// now on go through; worker 0's config gets `near_settings` too.
-std::vector<std::unique_ptr<tcp_proxy>> start_proxied_workers(loopback_cluster& cluster,
-                                                              const std::string& near_settings) {
-  std::vector<std::unique_ptr<tcp_proxy>> proxies;
-  for (auto one_way : {1ms, 10ms, 40ms}) {
-    cluster.worker_settings = proxies.empty() ? near_settings : std::string{};
-    cluster.start_worker(proxies.size());
-    auto proxy = tcp_proxy::start(port_of(cluster.endpoint(proxies.size())));
-    REQUIRE(proxy);
-    impairment delay;
-    delay.delay = one_way;
-    (*proxy)->set(direction::upstream, delay);
-    (*proxy)->set(direction::downstream, delay);
-    cluster.route_through(proxies.size(), (*proxy)->endpoint());
-    proxies.push_back(std::move(*proxy));
-  }
-  cluster.worker_settings.clear();
-  return proxies;
 }
 
 /// Each of the edge's actors answered its samples with the counts 1, 2, 3, ... once each (in
@@ -82,7 +64,7 @@ TEST_CASE("placement: actors go to the nearest worker, move with their state whe
           "rises, and traffic survives a placement service restart") {
   loopback_cluster cluster;
   cluster.start_placement(3, quick_placement);
-  auto proxies = start_proxied_workers(cluster, {});
+  auto proxies = start_proxied_workers(cluster, rtt_2_20_80, {});
   edge_options options;
   options.rate_hz = 40;
   options.count = 600; // 15 s of samples
@@ -133,7 +115,8 @@ TEST_CASE("placement: once the nearest worker's queueing exceeds the RTT gap, ne
   // Only the 2 ms worker may run kite.busy (10 ms of CPU a request), on its single thread.
   cluster.start_placement(3, std::string{quick_placement} + R"(types:
   kite.busy: { labels: { zone: near } })");
-  auto proxies = start_proxied_workers(cluster, "threads: 1\nlabels: { zone: near }\n");
+  auto proxies =
+      start_proxied_workers(cluster, rtt_2_20_80, "threads: 1\nlabels: { zone: near }\n");
 
   // robot-2 keeps that thread about 85% busy: 85 requests/s of 10 ms each.
   edge_options load;
@@ -172,7 +155,7 @@ TEST_CASE("placement: when every worker costs more than the edge's own compute, 
           "state and all, onto the edge itself") {
   loopback_cluster cluster;
   cluster.start_placement(3, quick_placement);
-  auto proxies = start_proxied_workers(cluster, {});
+  auto proxies = start_proxied_workers(cluster, rtt_2_20_80, {});
   edge_options options;
   options.rate_hz = 40;
   options.count = 480; // 12 s of samples

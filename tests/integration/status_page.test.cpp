@@ -11,6 +11,7 @@
 
 #include "loopback_cluster.hpp"
 #include "ops_port.hpp"
+#include "pinned_cluster.hpp"
 
 using namespace std::chrono_literals;
 using namespace kite::test;
@@ -48,21 +49,9 @@ TEST_CASE("the status page, rendered by headless Chromium, shows the workers, th
     REQUIRE(::access(chromium, X_OK) == 0);
   }
   loopback_cluster cluster;
-  // Only worker-2 may run kite.summarize: the page must say the actors run there.
-  cluster.start_placement(2, R"(metrics: { listen: "127.0.0.1:0" }
-status_page: true
-types:
-  kite.summarize: { labels: { zone: far } })");
-  cluster.start_worker(0);
-  cluster.worker_settings = "labels: { zone: far }";
-  cluster.start_worker(1);
-  edge_options options;
-  options.keys = 2;
-  options.rate_hz = 20;
-  options.count = 1200; // 60 s: alive while the browser looks
-  auto edge = cluster.start_edge(options);
-  REQUIRE(wait_for_text(edge->log_path(), "robot-1-1) answered", 15s));
-  REQUIRE(wait_for_text(edge->log_path(), "the service knows the paths to all 2 upstreams", 5s));
+  // Only worker-2 may run kite.summarize: the page must say the actors run there. The edge runs
+  // 60 s, alive while the browser looks.
+  auto edge = start_pinned_cluster(cluster, "", 60);
   int port = logged_metrics_port(cluster.placement_log());
   auto url = "http://127.0.0.1:" + std::to_string(port) + "/status";
   // The page shows what the service published at its last rebalance.
