@@ -17,6 +17,7 @@
 #include "kite/runtime/node.hpp"
 #include "kite/runtime/process_metrics.hpp"
 #include "kite/runtime/protocol.hpp"
+#include "kite/runtime/scheduler_watchdog.hpp"
 #include "kite/runtime/service_manager.hpp"
 
 namespace kite::cloud {
@@ -326,8 +327,10 @@ int run_placement(const placement_config& cfg, const std::string& ready_file) {
   }
   notify_service_manager(fmt::format("READY=1\nSTATUS=placement service {} listening on {}",
                                      cfg.node.node_id, served.endpoint()));
+  scheduler_watchdog watchdog{sys, cfg.node.node_id};
   int signal = 0;
   while ((signal = wait_for_stop_signal(std::chrono::milliseconds(100))) == 0) {
+    watchdog.feed_if_due();
     if (auto failure = served.failure()) {
       spdlog::error("placement service '{}' stops: {}", cfg.node.node_id, describe(failure));
       return 5;

@@ -14,6 +14,7 @@
 #include "kite/runtime/node.hpp"
 #include "kite/runtime/placement_client.hpp"
 #include "kite/runtime/process_metrics.hpp"
+#include "kite/runtime/scheduler_watchdog.hpp"
 #include "kite/runtime/service_manager.hpp"
 
 namespace kite::cloud {
@@ -145,8 +146,10 @@ int run_worker(const worker_config& cfg, const registry& types, const std::strin
   }
   notify_service_manager(fmt::format("READY=1\nSTATUS=worker {} listening on {}", cfg.node.node_id,
                                      (*uplink)->endpoint()));
+  scheduler_watchdog watchdog{sys, cfg.node.node_id};
   int signal = 0;
   while ((signal = wait_for_stop_signal(std::chrono::milliseconds(100))) == 0) {
+    watchdog.feed_if_due();
     if (auto failure = (*uplink)->failure()) {
       // Without its link a worker is useless: exit, so the service manager restarts it.
       spdlog::error("worker '{}' stops: {}", cfg.node.node_id, describe(failure));

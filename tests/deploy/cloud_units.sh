@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The systemd units of the worker and the placement service: systemd-analyze verify accepts them,
 # with their Exec paths pointed at the built binaries, and each runs kite-cloud as it expects:
-# Type=notify without a watchdog (kite-cloud sends READY=1 and STOPPING=1, never WATCHDOG=1, so a
-# WatchdogSec would have systemd kill it), a command line kite-cloud takes, the config it runs is
-# the one it validates, and the key it makes lies in its own state directory.
+# Type=notify with a watchdog (kite-cloud sends READY=1, WATCHDOG=1 at half of WatchdogSec while
+# its scheduler runs, and STOPPING=1), a command line kite-cloud takes, the config it runs is the
+# one it validates, and the key it makes lies in its own state directory.
 # usage: cloud_units.sh DEPLOY_DIR KITE_TOOL KITE_CLOUD
 set -euo pipefail
 deploy=$1
@@ -25,7 +25,7 @@ for role in worker placement; do
 
   [ "$(value Type)" = notify ] || fail "$unit: Type is not notify"
   [ "$(value NotifyAccess)" = main ] || fail "$unit: NotifyAccess is not main"
-  [ -z "$(value WatchdogSec)" ] || fail "$unit: WatchdogSec is set, but kite-cloud sends no pings"
+  [ -n "$(value WatchdogSec)" ] || fail "$unit: no WatchdogSec: a hung kite-cloud would never restart"
   [ "$(value Restart)" = always ] || fail "$unit: Restart is not always"
   [ "$(value DynamicUser)" = yes ] || fail "$unit: DynamicUser is not yes"
   [ "$(value ExecStart)" = "/usr/bin/kite-cloud $role --config /etc/kite/$role.yaml" ] ||
