@@ -35,6 +35,9 @@ TEST_CASE("ops endpoint: serves the metrics over HTTP on a port of the OS's choi
   CHECK_THAT(kite::test::http_get(*port, "/metrics"),
              Contains("kite_test_events_total{kind=\"a\"} 5"));
   CHECK_THAT(kite::test::http_get(*port, "/nothing-here"), Contains("404"));
+  // Exactly the path: civetweb alone would answer these as /metrics and /healthz.
+  for (auto near : {"/metricsfoo", "/metrics/", "/healthz.bak"})
+    CHECK_THAT(kite::test::http_get(*port, near), Contains("404 Not Found"));
 }
 
 TEST_CASE("ops endpoint: /healthz answers while the process lives, /readyz by its checks") {
@@ -80,6 +83,8 @@ TEST_CASE("ops endpoint: a page is made at each request, and one that throws is 
   auto second = kite::test::http_get(*port, "/status.json");
   CHECK_THAT(second, Contains("application/json"));
   CHECK(body_of(second) == "{\"served\":2}");
+  // A page beside one whose path is its prefix gets its own requests, and only those.
+  CHECK_THAT(kite::test::http_get(*port, "/status.jsonx"), Contains("404 Not Found"));
   auto broken = kite::test::http_get(*port, "/broken");
   CHECK_THAT(broken, Contains("500"));
   CHECK_THAT(body_of(broken), Contains("the service did not answer"));
